@@ -1,0 +1,132 @@
+//! Poseidon over BN254 with the x^5 S-box, bit-compatible with circomlib's `Poseidon(n)`.
+//!
+//! The round constants and MDS matrices in [`constants`] are the output of the Poseidon
+//! reference Grain-LFSR generator (`generate_parameters_grain.sage 1 0 254 t 8 R_P`), which is
+//! exactly how circomlib produced its tables; `tests/poseidon_constants.rs` regenerates them with
+//! arkworks' independent implementation of that generator and checks them against light-poseidon.
+//!
+//! `hash(inputs)` is circomlib's `Poseidon(n)`: state `[0, inputs..]`, one permutation of width
+//! `n + 1`, output `state[0]`. Without `std` (inside the contract) the textbook permutation runs;
+//! with `std` the algebraically equal optimized form of [`optimized`] runs (sparse partial rounds,
+//! about 3.5x fewer multiplications) without any allocation per call.
+
+mod constants;
+#[cfg(feature = "std")]
+pub mod optimized;
+
+use ark_bn254::Fr;
+use ark_ff::{Field, Zero};
+
+/// Full rounds of every width (circomlib).
+pub const FULL_ROUNDS: usize = 8;
+/// Widest permutation provided (12 inputs), the widest light-poseidon can cross-check.
+pub const MAX_WIDTH: usize = 13;
+/// Most inputs a single `hash` call takes.
+pub const MAX_INPUTS: usize = MAX_WIDTH - 1;
+
+/// circomlib's partial rounds for widths 2..=13 (128-bit security, x^5, BN254).
+pub const PARTIAL_ROUNDS: [usize; MAX_WIDTH - 1] = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65];
+
+/// Round constants and MDS matrix of one width, as circomlib defines them.
+pub struct Params {
+    pub width: usize,
+    pub partial_rounds: usize,
+    /// `(FULL_ROUNDS + partial_rounds) * width` constants, round-major.
+    pub ark: &'static [Fr],
+    /// Row-major `width * width`: `new[i] = Σ_j mds[i * width + j] * old[j]`.
+    pub mds: &'static [Fr],
+}
+
+impl Params {
+    pub fn rounds(&self) -> usize {
+        FULL_ROUNDS + self.partial_rounds
+    }
+}
+
+/// Parameters for `width` in `2..=MAX_WIDTH`.
+///
+/// # Panics
+/// On an unsupported width: widths are fixed by the protocol, never by user input.
+pub fn params(width: usize) -> Params {
+    assert!((2..=MAX_WIDTH).contains(&width), "Poseidon width {width} unsupported");
+    let (ark, mds) = constants::table(width);
+    Params { width, partial_rounds: PARTIAL_ROUNDS[width - 2], ark, mds }
+}
+
+/// x^5.
+#[inline(always)]
+pub fn sbox(x: Fr) -> Fr {
+    let x2 = x.square();
+    x2.square() * x
+}
+
+/// The textbook permutation, round by round as the specification writes it.
+pub fn permute_reference(state: &mut [Fr]) {
+    let p = params(state.len());
+    let t = p.width;
+    let half = FULL_ROUNDS / 2;
+    let mut tmp = [Fr::zero(); MAX_WIDTH];
+    for r in 0..p.rounds() {
+        for (s, c) in state.iter_mut().zip(&p.ark[r * t..(r + 1) * t]) {
+            *s += c;
+        }
+        if r < half || r >= half + p.partial_rounds {
+            state.iter_mut().for_each(|s| *s = sbox(*s));
+        } else {
+            state[0] = sbox(state[0]);
+        }
+        for (i, out) in tmp[..t].iter_mut().enumerate() {
+            *out = state.iter().zip(&p.mds[i * t..(i + 1) * t]).map(|(s, m)| *s * m).sum();
+        }
+        state.copy_from_slice(&tmp[..t]);
+    }
+}
+
+/// Applies the fastest available implementation of the permutation of width `state.len()`.
+#[inline]
+pub fn permute(state: &mut [Fr]) {
+    #[cfg(feature = "std")]
+    optimized::permute(state);
+    #[cfg(not(feature = "std"))]
+    permute_reference(state);
+}
+
+/// circomlib's `Poseidon(inputs.len())`.
+///
+/// # Panics
+/// If `inputs` is empty or longer than [`MAX_INPUTS`].
+#[inline]
+pub fn hash(inputs: &[Fr]) -> Fr {
+    assert!(!inputs.is_empty() && inputs.len() <= MAX_INPUTS, "Poseidon takes 1..=12 inputs");
+    let mut state = [Fr::zero(); MAX_WIDTH];
+    let t = inputs.len() + 1;
+    state[1..t].copy_from_slice(inputs);
+    permute(&mut state[..t]);
+    state[0]
+}
+
+/// `hash` of a fixed-size array, for call sites whose arity is known.
+#[inline]
+pub fn hash_n<const N: usize>(inputs: [Fr; N]) -> Fr {
+    hash(&inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optimized_equals_reference_for_every_width() {
+        let mut x = Fr::from(7u64);
+        for t in 2..=MAX_WIDTH {
+            let mut a: [Fr; MAX_WIDTH] = core::array::from_fn(|i| {
+                x = sbox(x + Fr::from(i as u64));
+                x
+            });
+            let mut b = a;
+            permute_reference(&mut a[..t]);
+            permute(&mut b[..t]);
+            assert_eq!(a[..t], b[..t], "width {t}");
+        }
+    }
+}
