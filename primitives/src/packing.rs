@@ -1,0 +1,99 @@
+//! Chunks: fixed-size byte blocks packed 31 bytes per field element, hashed to a Merkle leaf.
+//!
+//! `leaf = Poseidon-chain(elements)`: up to 12 elements are one circomlib `Poseidon(n)`; longer
+//! chunks absorb 12 elements, then 11 at a time next to the running hash, zero-padding the last
+//! block (the element count is fixed by the chunk size, so padding is unambiguous). A 1 KiB chunk
+//! is 34 elements = 12 + 11 + 11: three width-13 permutations. Every step is a plain circomlib
+//! Poseidon, so each can be checked against an independent implementation.
+
+use crate::encoding::fr_from_short_bytes;
+use crate::poseidon::{self, MAX_INPUTS};
+use ark_bn254::Fr;
+use ark_ff::Zero;
+
+/// Bytes packed into one field element (248 bits, always below the modulus).
+pub const BYTES_PER_ELEMENT: usize = 31;
+/// Default chunk size of a vnode log.
+pub const DEFAULT_CHUNK_BYTES: usize = 1024;
+
+/// Field elements in a chunk of `chunk_bytes`.
+pub const fn elements_per_chunk(chunk_bytes: usize) -> usize {
+    chunk_bytes.div_ceil(BYTES_PER_ELEMENT)
+}
+
+/// The field elements of `chunk`, little-endian 31-byte groups.
+pub fn pack(chunk: &[u8]) -> impl Iterator<Item = Fr> + '_ {
+    chunk.chunks(BYTES_PER_ELEMENT).map(fr_from_short_bytes)
+}
+
+/// The leaf chaining schedule shared by the native hash and its circuit twin: hashes `elements`
+/// (with `zero` for padding) using `hash`, which takes 1..=12 inputs.
+pub fn chain<T: Clone, E>(
+    elements: &[T],
+    zero: &T,
+    mut hash: impl FnMut(&[T]) -> Result<T, E>,
+) -> Result<T, E> {
+    if elements.len() <= MAX_INPUTS {
+        return hash(elements);
+    }
+    let mut acc = hash(&elements[..MAX_INPUTS])?;
+    for block in elements[MAX_INPUTS..].chunks(MAX_INPUTS - 1) {
+        let mut inputs = alloc::vec::Vec::with_capacity(MAX_INPUTS);
+        inputs.push(acc);
+        inputs.extend_from_slice(block);
+        inputs.resize(MAX_INPUTS, zero.clone());
+        acc = hash(&inputs)?;
+    }
+    Ok(acc)
+}
+
+/// Leaf of a chunk, allocation-free. `chunk.len()` is the chunk size.
+pub fn leaf_hash(chunk: &[u8]) -> Fr {
+    let n = elements_per_chunk(chunk.len());
+    let mut buf = [Fr::zero(); MAX_INPUTS];
+    let mut elems = pack(chunk);
+    if n <= MAX_INPUTS {
+        for (b, e) in buf.iter_mut().zip(&mut elems) {
+            *b = e;
+        }
+        return poseidon::hash(&buf[..n]);
+    }
+    for (b, e) in buf.iter_mut().zip(&mut elems) {
+        *b = e;
+    }
+    let mut acc = poseidon::hash(&buf);
+    let mut left = n - MAX_INPUTS;
+    while left > 0 {
+        buf = [Fr::zero(); MAX_INPUTS];
+        buf[0] = acc;
+        for (b, e) in buf[1..].iter_mut().zip(&mut elems) {
+            *b = e;
+        }
+        left = left.saturating_sub(MAX_INPUTS - 1);
+        acc = poseidon::hash(&buf);
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn allocation_free_leaf_equals_generic_chain() {
+        for size in [1usize, 31, 32, 62, 372, 373, 1024, 4096] {
+            let chunk: Vec<u8> = (0..size).map(|i| (i * 7 + size) as u8).collect();
+            let elems: Vec<Fr> = pack(&chunk).collect();
+            assert_eq!(elems.len(), elements_per_chunk(size));
+            let generic = chain(&elems, &Fr::zero(), |x| Ok::<_, ()>(poseidon::hash(x))).unwrap();
+            assert_eq!(leaf_hash(&chunk), generic, "size {size}");
+        }
+    }
+
+    #[test]
+    fn one_kib_chunk_is_three_permutations() {
+        assert_eq!(elements_per_chunk(DEFAULT_CHUNK_BYTES), 34);
+        assert_eq!(34, MAX_INPUTS + 2 * (MAX_INPUTS - 1));
+    }
+}
