@@ -175,6 +175,14 @@ impl<S: NodeStore> Snapshot<'_, S> {
         self.count
     }
 
+    /// The committed leaf at `index`.
+    pub fn leaf(&self, index: u64) -> Result<Fr, TreeError<S::Error>> {
+        if index >= self.count {
+            return Err(TreeError::IndexOutOfRange { index, count: self.count });
+        }
+        self.tree.leaf(index)
+    }
+
     /// The path of leaf `index` against this snapshot's root.
     pub fn path(&self, index: u64) -> Result<MerklePath, TreeError<S::Error>> {
         if index >= self.count {

@@ -1,0 +1,3 @@
+//! Challenge derivation: native (from `ddc-primitives`) and in-circuit.
+pub mod constraints;
+pub use ddc_primitives::challenge::*;

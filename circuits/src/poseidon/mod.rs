@@ -1,0 +1,3 @@
+//! Poseidon: native (from `ddc-primitives`) and in-circuit.
+pub mod constraints;
+pub use ddc_primitives::poseidon::*;
