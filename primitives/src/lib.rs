@@ -7,6 +7,8 @@ extern crate alloc;
 
 pub mod challenge;
 pub mod encoding;
+#[cfg(feature = "std")]
+pub mod fs;
 pub mod groth16;
 pub mod ids;
 pub mod merkle;

@@ -20,7 +20,6 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Public seed of development keys. Never use these keys to secure value.
@@ -59,17 +58,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     move |source| KeyError::Io { path: path.to_path_buf(), source }
 }
 
-/// Writes `bytes` to `path` atomically and durably.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
-    let tmp = path.with_extension("tmp");
-    let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-    f.write_all(bytes).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    fs::rename(&tmp, path).map_err(io(path))?;
-    if let Some(dir) = path.parent() {
-        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
-    }
-    Ok(())
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
+    ddc_primitives::fs::write_atomic(path, bytes).map_err(io(path))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
