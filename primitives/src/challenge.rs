@@ -38,13 +38,7 @@ pub fn epoch_seed_field(epoch_seed: &[u8; 32]) -> Fr {
 
 /// The seed of one replica in one epoch: useless for any other node, vnode or epoch.
 pub fn replica_seed(epoch_seed: &[u8; 32], cluster: ClusterId, vnode: VNodeIndex, node: NodeId, epoch: Epoch) -> Fr {
-    poseidon::hash(&[
-        epoch_seed_field(epoch_seed),
-        Fr::from(cluster),
-        Fr::from(vnode),
-        Fr::from(node),
-        Fr::from(epoch),
-    ])
+    poseidon::hash(&[epoch_seed_field(epoch_seed), Fr::from(cluster), Fr::from(vnode), Fr::from(node), Fr::from(epoch)])
 }
 
 /// The `j`-th derivation hash and its three index words, or `None` if not provable.

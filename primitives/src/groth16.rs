@@ -129,7 +129,11 @@ fn batch_coefficients(items: &[(PublicInputs, Proof<Bn254>)], entropy: &[u8; 32]
 
 /// Checks N proofs at once; true iff (with overwhelming probability) every proof is valid.
 /// `entropy` is the verifier's randomness (fresh per batch off-chain, the block's on-chain).
-pub fn batch_verify(pvk: &PreparedVerifyingKey<Bn254>, items: &[(PublicInputs, Proof<Bn254>)], entropy: &[u8; 32]) -> bool {
+pub fn batch_verify(
+    pvk: &PreparedVerifyingKey<Bn254>,
+    items: &[(PublicInputs, Proof<Bn254>)],
+    entropy: &[u8; 32],
+) -> bool {
     if items.is_empty() {
         return true;
     }
@@ -147,14 +151,10 @@ pub fn batch_verify(pvk: &PreparedVerifyingKey<Bn254>, items: &[(PublicInputs, P
     let vk_x = input_commitment(pvk, &coeffs);
     let cs: Vec<G1Affine> = items.iter().map(|(_, p)| p.c).collect();
     let c = G1Projective::msm_unchecked(&cs, &r).into_affine();
-    let scaled_a = G1Projective::normalize_batch(
-        &items.iter().zip(&r).map(|((_, p), ri)| p.a * ri).collect::<Vec<_>>(),
-    );
+    let scaled_a =
+        G1Projective::normalize_batch(&items.iter().zip(&r).map(|((_, p), ri)| p.a * ri).collect::<Vec<_>>());
     let g1 = scaled_a.into_iter().chain([vk_x, c]);
-    let g2 = items
-        .iter()
-        .map(|(_, p)| p.b.into())
-        .chain([pvk.gamma_g2_neg_pc.clone(), pvk.delta_g2_neg_pc.clone()]);
+    let g2 = items.iter().map(|(_, p)| p.b.into()).chain([pvk.gamma_g2_neg_pc.clone(), pvk.delta_g2_neg_pc.clone()]);
     let Some(lhs) = Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)) else {
         return false;
     };

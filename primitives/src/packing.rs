@@ -28,11 +28,7 @@ pub fn pack(chunk: &[u8]) -> impl Iterator<Item = Fr> + '_ {
 
 /// The leaf chaining schedule shared by the native hash and its circuit twin: hashes `elements`
 /// (with `zero` for padding) using `hash`, which takes 1..=12 inputs.
-pub fn chain<T: Clone, E>(
-    elements: &[T],
-    zero: &T,
-    mut hash: impl FnMut(&[T]) -> Result<T, E>,
-) -> Result<T, E> {
+pub fn chain<T: Clone, E>(elements: &[T], zero: &T, mut hash: impl FnMut(&[T]) -> Result<T, E>) -> Result<T, E> {
     if elements.len() <= MAX_INPUTS {
         return hash(elements);
     }

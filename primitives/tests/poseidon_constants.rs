@@ -22,7 +22,8 @@ fn render() -> String {
     s += "//! form. Source: Grain LFSR of the Poseidon reference (`generate_parameters_grain.sage\n";
     s += "//! 1 0 254 t 8 R_P`), identical to circomlib's `poseidon_constants.js`.\n\n";
     s += "use ark_bn254::Fr;\nuse ark_ff::BigInt;\n\nconst fn f(limbs: [u64; 4]) -> Fr {\n    Fr::new_unchecked(BigInt(limbs))\n}\n";
-    let limbs = |x: &Fr| format!("f([{:#018x}, {:#018x}, {:#018x}, {:#018x}])", x.0 .0[0], x.0 .0[1], x.0 .0[2], x.0 .0[3]);
+    let limbs =
+        |x: &Fr| format!("f([{:#018x}, {:#018x}, {:#018x}, {:#018x}])", x.0 .0[0], x.0 .0[1], x.0 .0[2], x.0 .0[3]);
     for t in 2..=MAX_WIDTH {
         let (ark, mds) = grain(t);
         for (name, v) in [("ARK", &ark), ("MDS", &mds)] {

@@ -37,7 +37,10 @@ impl ChunkSource for FileChunks {
     type Error = std::io::Error;
     fn read_chunk(&self, index: u64, buf: &mut [u8]) -> std::io::Result<()> {
         if index >= self.chunk_count() || buf.len() != self.chunk_bytes {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("no chunk {index} in {}", self.path.display())));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("no chunk {index} in {}", self.path.display()),
+            ));
         }
         let start = index * self.chunk_bytes as u64;
         let n = (self.len - start).min(buf.len() as u64) as usize;

@@ -2,9 +2,9 @@
 //! memory stays bounded whatever the input size; the tree appends stay sequential.
 
 use crate::chunks::FileChunks;
+use ark_bn254::Fr;
 use ddc_circuits::merkle::{AppendTree, NodeStore, TreeError};
 use ddc_primitives::packing::leaf_hash;
-use ark_bn254::Fr;
 use rayon::prelude::*;
 use std::io::Read;
 

@@ -6,9 +6,9 @@
 //! is cut off and `AppendTree::open` recomputes or truncates upper levels to match the leaves,
 //! so the tree is always consistent with its leaf file. `shape.json` pins the tree's shape.
 
+use ark_bn254::Fr;
 use ddc_circuits::merkle::{AppendTree, NodeStore, TreeError, TreeShape};
 use ddc_primitives::encoding::{fr_from_bytes, fr_to_bytes, FR_BYTES};
-use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
@@ -64,7 +64,9 @@ impl Level {
             return Ok(());
         }
         let bytes = self.pending.as_flattened();
-        self.file.write_all_at(bytes, self.written * FR_BYTES as u64).map_err(|source| StoreError::Io { path: self.path.clone(), source })?;
+        self.file
+            .write_all_at(bytes, self.written * FR_BYTES as u64)
+            .map_err(|source| StoreError::Io { path: self.path.clone(), source })?;
         self.written += self.pending.len() as u64;
         self.pending.clear();
         Ok(())
@@ -86,8 +88,8 @@ impl DiskStore {
         let shape_path = dir.join("shape.json");
         match std::fs::read(&shape_path) {
             Ok(bytes) => {
-                let found: ShapeFile =
-                    serde_json::from_slice(&bytes).map_err(|e| StoreError::ShapeFile(shape_path.clone(), e.to_string()))?;
+                let found: ShapeFile = serde_json::from_slice(&bytes)
+                    .map_err(|e| StoreError::ShapeFile(shape_path.clone(), e.to_string()))?;
                 if found != requested {
                     return Err(StoreError::ShapeMismatch { dir: dir.to_path_buf(), found, requested });
                 }

@@ -20,7 +20,9 @@ use ark_relations::r1cs::{ConstraintSystemRef, SynthesisError};
 /// Little-endian bits of `value` (or of nothing, at setup) as `n` new boolean witnesses.
 fn alloc_bits(cs: &ConstraintSystemRef<Fr>, value: Option<u128>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
     (0..n)
-        .map(|i| Boolean::new_witness(cs.clone(), || value.map(|v| v >> i & 1 == 1).ok_or(SynthesisError::AssignmentMissing)))
+        .map(|i| {
+            Boolean::new_witness(cs.clone(), || value.map(|v| v >> i & 1 == 1).ok_or(SynthesisError::AssignmentMissing))
+        })
         .collect()
 }
 
@@ -70,10 +72,9 @@ pub fn challenge_index_bits(
         let d = alloc_bits(&cs, hi_val.map(|h| (MODULUS_TOP_LIMB as u128 - 1).wrapping_sub(h)), 62)?;
         let hi_var = pack(&hi);
         (&hi_var + pack(&d)).enforce_equal(&FpVar::constant(Fr::from(MODULUS_TOP_LIMB - 1)))?;
-        let two_192 = Fr::from_bigint(<Fr as PrimeField>::BigInt::from_bits_le(
-            &(0..256).map(|i| i == 192).collect::<Vec<_>>(),
-        ))
-        .expect("2^192 < p");
+        let two_192 =
+            Fr::from_bigint(<Fr as PrimeField>::BigInt::from_bits_le(&(0..256).map(|i| i == 192).collect::<Vec<_>>()))
+                .expect("2^192 < p");
         (pack(&lo) + hi_var * two_192).enforce_equal(&r)?;
 
         for w in 0..WORDS_PER_HASH {

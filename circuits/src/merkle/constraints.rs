@@ -18,10 +18,7 @@ pub fn enforce_child_at(children: &[FpVar<Fr>], bits: &[Boolean<Fr>], node: &FpV
     let (last, rest) = bits.split_last().expect("arity ≥ 2");
     let mut layer = children.to_vec();
     for b in rest {
-        layer = layer
-            .chunks(2)
-            .map(|p| FpVar::conditionally_select(b, &p[1], &p[0]))
-            .collect::<Result<_, _>>()?;
+        layer = layer.chunks(2).map(|p| FpVar::conditionally_select(b, &p[1], &p[0])).collect::<Result<_, _>>()?;
     }
     // x0 + b (x1 - x0) = node, as one constraint.
     (&layer[1] - &layer[0]).mul_equals(&FpVar::from(last.clone()), &(node - &layer[0]))

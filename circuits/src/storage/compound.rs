@@ -9,7 +9,8 @@ use ark_ff::UniformRand;
 use ark_groth16::r1cs_to_qap::LibsnarkReduction;
 use ark_groth16::{Groth16, ProvingKey};
 use ark_relations::r1cs::{
-    ConstraintMatrices, ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
+    ConstraintMatrices, ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisError,
+    SynthesisMode,
 };
 use ddc_primitives::groth16::{PublicInputs, VerifyingKey};
 use rand::{CryptoRng, RngCore};
@@ -25,19 +26,9 @@ pub struct CircuitInfo {
     pub witnesses: usize,
 }
 
-/// Synthesizes `circuit` without an assignment, for counting or for matrices.
-fn synthesize_setup<C: ConstraintSynthesizer<Fr>>(circuit: C, matrices: bool) -> Result<ConstraintSystem<Fr>, SynthesisError> {
-    let cs = ark_relations::r1cs::ConstraintSystemRef::new(ConstraintSystem::new());
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(if matrices { SynthesisMode::Setup } else { SynthesisMode::Prove { construct_matrices: false } });
-    circuit.generate_constraints(cs.clone())?;
-    cs.finalize();
-    Ok(cs.into_inner().expect("sole reference"))
-}
-
 /// Counts the constraints of any circuit without building its matrices.
 pub fn count<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<CircuitInfo, SynthesisError> {
-    let cs = ark_relations::r1cs::ConstraintSystemRef::new(ConstraintSystem::new());
+    let cs = ConstraintSystemRef::new(ConstraintSystem::new());
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
     circuit.generate_constraints(cs.clone())?;
@@ -52,8 +43,69 @@ pub fn circuit_info(params: &StorageParams) -> Result<CircuitInfo, SynthesisErro
     count(StorageCircuit::blank(*params))
 }
 
+/// A circuit given as a closure, for costing single gadgets.
+pub struct FnCircuit<F>(pub F);
+
+impl<F: FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>> ConstraintSynthesizer<Fr> for FnCircuit<F> {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        (self.0)(cs)
+    }
+}
+
+/// Where the constraints of one challenge go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CostBreakdown {
+    /// Hashing one chunk to its leaf.
+    pub leaf_hash: usize,
+    /// One internal node (Poseidon of `arity` children).
+    pub node_hash: usize,
+    /// One tree level: node hash plus the position check.
+    pub path_level: usize,
+    /// Index derivation, amortised per challenge.
+    pub index_derivation: usize,
+}
+
+pub fn cost_breakdown(params: &StorageParams) -> Result<CostBreakdown, SynthesisError> {
+    use crate::challenge::constraints::{challenge_index_bits, enforce_chunk_count};
+    use crate::merkle::constraints::enforce_child_at;
+    use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::fp::FpVar};
+    let shape = params.shape();
+    let witnesses = |cs: &ConstraintSystemRef<Fr>, n: usize| -> Result<Vec<FpVar<Fr>>, SynthesisError> {
+        (0..n).map(|_| FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64)))).collect()
+    };
+    let n_elems = crate::packing::elements_per_chunk(params.chunk_bytes);
+    let leaf_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        crate::packing::constraints::leaf(&witnesses(&cs, n_elems)?).map(drop)
+    }))?
+    .constraints;
+    let node_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        crate::poseidon::constraints::hash(&witnesses(&cs, shape.arity())?).map(drop)
+    }))?
+    .constraints;
+    let select = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        let children = witnesses(&cs, shape.arity())?;
+        let bits = (0..shape.arity_log2())
+            .map(|_| Boolean::new_witness(cs.clone(), || Ok(false)))
+            .collect::<Result<Vec<_>, _>>()?;
+        enforce_child_at(&children, &bits, &children[0])
+    }))?
+    .constraints;
+    let k = params.challenges;
+    let derivation = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        let seed = FpVar::new_input(cs.clone(), || Ok(Fr::from(1u64)))?;
+        let n = FpVar::new_input(cs.clone(), || Ok(Fr::from(1u64)))?;
+        enforce_chunk_count(&shape, &n)?;
+        challenge_index_bits(&shape, &seed, &n, k).map(drop)
+    }))?
+    .constraints;
+    Ok(CostBreakdown { leaf_hash, node_hash, path_level: node_hash + select, index_derivation: derivation.div_ceil(k) })
+}
+
 /// Generates a proving key with randomness from `rng` (insecure unless from a ceremony).
-pub fn generate_keys<R: RngCore + CryptoRng>(params: &StorageParams, rng: &mut R) -> Result<ProvingKey<Bn254>, SynthesisError> {
+pub fn generate_keys<R: RngCore + CryptoRng>(
+    params: &StorageParams,
+    rng: &mut R,
+) -> Result<ProvingKey<Bn254>, SynthesisError> {
     Groth16::<Bn254>::generate_random_parameters_with_reduction(StorageCircuit::blank(*params), rng)
 }
 
@@ -78,7 +130,11 @@ pub struct Prover {
 
 impl Prover {
     pub fn new(params: StorageParams, pk: ProvingKey<Bn254>) -> Result<Self, SynthesisError> {
-        let cs = synthesize_setup(StorageCircuit::blank(params), true)?;
+        let cs = ConstraintSystemRef::new(ConstraintSystem::new());
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        StorageCircuit::blank(params).generate_constraints(cs.clone())?;
+        cs.finalize();
         let matrices = cs.to_matrices().expect("setup mode builds matrices");
         Ok(Self { params, pk, matrices })
     }
@@ -99,7 +155,7 @@ impl Prover {
     /// The full assignment `[1, public.., witness..]` of a checked statement.
     pub fn assignment(&self, public: &PublicInputs, proof: &VanillaProof) -> Result<Vec<Fr>, ProveError> {
         vanilla::verify(&self.params, public, proof)?;
-        let cs = ark_relations::r1cs::ConstraintSystemRef::new(ConstraintSystem::new());
+        let cs = ConstraintSystemRef::new(ConstraintSystem::new());
         cs.set_optimization_goal(OptimizationGoal::Constraints);
         cs.set_mode(SynthesisMode::Prove { construct_matrices: false });
         StorageCircuit::new(self.params, *public, proof).generate_constraints(cs.clone())?;

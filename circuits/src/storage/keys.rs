@@ -77,7 +77,13 @@ pub fn dev_keys(params: &StorageParams) -> Result<ProvingKey<Bn254>, KeyError> {
 }
 
 /// Writes the key files of `pk` into `dir`; returns the manifest.
-pub fn write_keys(dir: &Path, params: &StorageParams, pk: &ProvingKey<Bn254>, insecure: bool, constraints: usize) -> Result<Manifest, KeyError> {
+pub fn write_keys(
+    dir: &Path,
+    params: &StorageParams,
+    pk: &ProvingKey<Bn254>,
+    insecure: bool,
+    constraints: usize,
+) -> Result<Manifest, KeyError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
     let label = if insecure { ".INSECURE" } else { "" };
     let pk_file = format!("storage-{}{label}.pk", params.name());
@@ -90,7 +96,11 @@ pub fn write_keys(dir: &Path, params: &StorageParams, pk: &ProvingKey<Bn254>, in
     let manifest = Manifest {
         params: *params,
         insecure,
-        origin: if insecure { format!("INSECURE development setup from public seed {INSECURE_DEV_SEED:?}") } else { "ceremony".into() },
+        origin: if insecure {
+            format!("INSECURE development setup from public seed {INSECURE_DEV_SEED:?}")
+        } else {
+            "ceremony".into()
+        },
         pk_sha256: sha256_hex(&pk_bytes),
         vk_sha256: hex::encode(vk_hash(&vk_bytes)),
         pk_file,

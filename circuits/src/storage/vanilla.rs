@@ -32,7 +32,8 @@ impl ChunkSource for [u8] {
     /// A byte slice as a chunked log; the tail is zero-padded.
     fn read_chunk(&self, index: u64, buf: &mut [u8]) -> Result<(), Self::Error> {
         let start = (index as usize).checked_mul(buf.len()).filter(|s| *s < self.len().max(1));
-        let start = start.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "chunk past the data"))?;
+        let start =
+            start.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "chunk past the data"))?;
         let end = (start + buf.len()).min(self.len());
         buf.fill(0);
         buf[..end - start].copy_from_slice(&self[start..end]);

@@ -142,7 +142,13 @@ impl<S: NodeStore> AppendTree<S> {
         Ok(Snapshot { tree: self, count, frontier, root })
     }
 
-    fn node_at(&self, frontier: &[Option<Fr>], count: u64, level: usize, index: u64) -> Result<Fr, TreeError<S::Error>> {
+    fn node_at(
+        &self,
+        frontier: &[Option<Fr>],
+        count: u64,
+        level: usize,
+        index: u64,
+    ) -> Result<Fr, TreeError<S::Error>> {
         let complete = self.shape.complete_at(level, count);
         if index < complete {
             self.store.get(level, index).map_err(TreeError::Store)

@@ -85,8 +85,9 @@ impl Optimized {
         let c = |r: usize| p.ark[r * t..(r + 1) * t].to_vec();
 
         // k_r = M⁻¹ c_{r+1}: round r adds it after its S-box, before its linear layer.
-        let mut k: Vec<Vec<Fr>> =
-            (0..rounds).map(|r| if r + 1 < rounds { mat_vec(&m_inv, &c(r + 1)) } else { vec![Fr::zero(); t] }).collect();
+        let mut k: Vec<Vec<Fr>> = (0..rounds)
+            .map(|r| if r + 1 < rounds { mat_vec(&m_inv, &c(r + 1)) } else { vec![Fr::zero(); t] })
+            .collect();
         for r in (half..half + rp).rev() {
             let mut tail = k[r].clone();
             tail[0] = Fr::zero();

@@ -1,0 +1,50 @@
+//! Groth16 proving time of the storage circuit per shape (depth 20/30, K = 1/8/32, 1 KiB
+//! chunks), next to the floor of the same proof's multi-scalar multiplications.
+
+use criterion::SamplingMode;
+use ddc_benches::fixtures::{rng, ProveFixture, CHUNK_BYTES};
+use ddc_benches::measure::{bench, criterion, ms, ratio, stage, timed};
+use ddc_benches::msm::MsmFloor;
+use ddc_circuits::storage::StorageParams;
+use std::cell::OnceCell;
+
+fn main() {
+    let mut c = criterion();
+    for depth in [20, 30] {
+        for k in [1, 8, 32] {
+            shape(&mut c, depth, k);
+        }
+    }
+    c.final_summary();
+}
+
+fn shape(c: &mut criterion::Criterion, depth: u32, k: usize) {
+    let params = StorageParams::new(depth, k, CHUNK_BYTES).expect("valid shape");
+    // Built on first use, so a filter that skips this shape skips its key generation too.
+    let fixture = OnceCell::new();
+    let setup = || {
+        fixture.get_or_init(|| {
+            let f = ProveFixture::new(params);
+            let floor =
+                stage(&format!("{} MSM scalars", params.name()), || MsmFloor::new(&f.prover, &f.public, &f.vanilla));
+            (f, floor)
+        })
+    };
+    let mut group = c.benchmark_group(format!("prove/d{depth}_k{k}"));
+    group.sampling_mode(SamplingMode::Flat);
+    let mut r = rng(1);
+    let prove = bench(&mut group, "groth16", setup, |(f, _)| timed(|| f.prove(&mut r)));
+    let floor = bench(&mut group, "msm_floor", setup, |(f, m)| timed(|| m.run(f.prover.proving_key())));
+    group.finish();
+    if let Some((f, _)) = fixture.get() {
+        println!(
+            "RESULT prove d{depth} k{k} constraints={} per_challenge={} threads={} prove_ms={} msm_floor_ms={} prove/msm_floor={}",
+            f.info.constraints,
+            f.per_challenge(),
+            rayon::current_num_threads(),
+            ms(prove),
+            ms(floor),
+            ratio(prove, floor),
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! `ddc circuit info`.
+
+use crate::ShapeArgs;
+use ddc_circuits::storage::compound::{circuit_info, cost_breakdown};
+use std::process::ExitCode;
+
+pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let params = shape.params()?;
+    let info = circuit_info(&params)?;
+    let costs = cost_breakdown(&params)?;
+    let per_challenge = info.constraints as f64 / params.challenges as f64;
+    if json {
+        let v = serde_json::json!({
+            "params": params,
+            "constraints": info.constraints,
+            "constraints_per_challenge": per_challenge.round() as u64,
+            "public_inputs": info.public_inputs,
+            "witnesses": info.witnesses,
+            "per_hash": {
+                "leaf": costs.leaf_hash,
+                "node": costs.node_hash,
+                "path_level": costs.path_level,
+                "index_derivation_per_challenge": costs.index_derivation,
+            },
+        });
+        println!("{v}");
+    } else {
+        let s = params.shape();
+        println!(
+            "storage proof {}: depth {} ({}-ary, height {}), K = {}, {}-byte chunks",
+            params.name(),
+            params.depth,
+            s.arity(),
+            s.height(),
+            params.challenges,
+            params.chunk_bytes
+        );
+        println!("  constraints            {:>10}", info.constraints);
+        println!("  per challenge          {:>10.0}", per_challenge);
+        println!("    leaf hash            {:>10}", costs.leaf_hash);
+        println!(
+            "    path ({} levels)     {:>10}   ({} per level: node hash {} + position check)",
+            s.height(),
+            costs.path_level * s.height(),
+            costs.path_level,
+            costs.node_hash
+        );
+        println!("    index derivation     {:>10}", costs.index_derivation);
+        println!("  public inputs          {:>10}   (root, chunk_count, seed)", info.public_inputs);
+        println!("  witness variables      {:>10}", info.witnesses);
+    }
+    Ok(ExitCode::SUCCESS)
+}

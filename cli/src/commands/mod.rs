@@ -1,0 +1,5 @@
+pub mod circuit;
+pub mod proof_file;
+pub mod prove;
+pub mod setup;
+pub mod verify;

@@ -1,0 +1,43 @@
+//! The JSON proof file exchanged by `prove-file` and `verify`.
+
+use ddc_circuits::storage::StorageParams;
+use ddc_primitives::encoding::{fr_from_bytes, fr_to_bytes};
+use ddc_primitives::groth16::PublicInputs;
+use ddc_primitives::Fr;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub struct ProofFile {
+    pub params: StorageParams,
+    /// Hex of the 32-byte little-endian root.
+    pub root: String,
+    pub chunk_count: u64,
+    /// Hex of the 32-byte little-endian seed (a field element).
+    pub seed: String,
+    /// Hex of the 128-byte compressed Groth16 proof.
+    pub proof: String,
+    pub vk_sha256: String,
+    pub insecure_keys: bool,
+}
+
+pub fn fr_hex(x: &Fr) -> String {
+    hex::encode(fr_to_bytes(x))
+}
+
+pub fn parse_fr(name: &str, s: &str) -> anyhow::Result<Fr> {
+    let bytes: [u8; 32] = hex::decode(s.trim_start_matches("0x"))
+        .map_err(|e| anyhow::anyhow!("{name}: not hex: {e}"))?
+        .try_into()
+        .map_err(|v: Vec<u8>| anyhow::anyhow!("{name}: expected 32 bytes, got {}", v.len()))?;
+    fr_from_bytes(&bytes).ok_or_else(|| anyhow::anyhow!("{name}: not a canonical field element"))
+}
+
+impl ProofFile {
+    pub fn public_inputs(&self) -> anyhow::Result<PublicInputs> {
+        Ok(PublicInputs {
+            root: parse_fr("root", &self.root)?,
+            chunk_count: self.chunk_count,
+            seed: parse_fr("seed", &self.seed)?,
+        })
+    }
+}

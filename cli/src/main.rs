@@ -1,0 +1,130 @@
+//! `ddc`: one command line for the Decentralized Data Cloud.
+
+mod commands;
+mod progress;
+
+use clap::{Args, Parser, Subcommand};
+use ddc_circuits::storage::StorageParams;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ddc", version, about = "Decentralized Data Cloud: storage proofs, nodes, validators, devnet")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The shape of a storage-proof circuit.
+#[derive(Args, Clone, Copy, Debug)]
+pub struct ShapeArgs {
+    /// The tree holds up to 2^DEPTH chunks.
+    #[arg(long, default_value_t = 30)]
+    pub depth: u32,
+    /// Challenged chunks per proof (K).
+    #[arg(long, default_value_t = 32)]
+    pub challenges: usize,
+    /// Chunk size in bytes.
+    #[arg(long, default_value_t = 1024)]
+    pub chunk_bytes: usize,
+    /// Tree arity (2, 4 or 8).
+    #[arg(long, default_value_t = 8)]
+    pub arity: usize,
+}
+
+impl ShapeArgs {
+    pub fn params(&self) -> anyhow::Result<StorageParams> {
+        Ok(StorageParams {
+            depth: self.depth,
+            arity: self.arity,
+            challenges: self.challenges,
+            chunk_bytes: self.chunk_bytes,
+        }
+        .checked()?)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Circuit tools.
+    Circuit {
+        #[command(subcommand)]
+        command: CircuitCommand,
+    },
+    /// Generate INSECURE development proving and verifying keys.
+    Setup {
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// Directory for the key files.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Commit a file into a Merkle tree and prove storage of it for a seed.
+    ProveFile {
+        file: PathBuf,
+        /// Directory written by `ddc setup`.
+        #[arg(long)]
+        keys: PathBuf,
+        /// Challenge seed: 32 bytes of hex (reduced into the field).
+        #[arg(long)]
+        seed: String,
+        /// Where to write the proof (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        shape: ShapeArgs,
+    },
+    /// Verify a proof written by `prove-file`; exits 1 if it is invalid.
+    Verify {
+        proof: PathBuf,
+        #[arg(long)]
+        keys: PathBuf,
+        /// Also check that the proof's root and chunk count are this file's.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Start a whole local network (not yet available).
+    Devnet,
+}
+
+#[derive(Subcommand)]
+enum CircuitCommand {
+    /// Print constraint counts of a storage-proof circuit.
+    Info {
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// arkworks instruments every gadget call with an INFO span on target `r1cs` whose fields are
+/// `Debug` dumps of its arguments, including the whole constraint system: never record them.
+const LOG_DEFAULT: &str = "info";
+const LOG_ALWAYS: &str = "r1cs=off";
+
+fn main() -> ExitCode {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| LOG_DEFAULT.into());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(format!("{filter},{LOG_ALWAYS}")))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match Cli::parse().command {
+        Command::Circuit { command: CircuitCommand::Info { shape, json } } => commands::circuit::info(shape, json),
+        Command::Setup { shape, out } => commands::setup::run(shape, &out),
+        Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
+        Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
+        Command::Devnet => {
+            eprintln!("ddc devnet: not yet available in this version (the validator and devnet are next).");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

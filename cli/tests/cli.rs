@@ -1,0 +1,82 @@
+//! The `ddc` binary as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ddc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ddc")).args(args).output().expect("runs ddc")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn circuit_info_json_meets_the_constraint_budgets() {
+    for (chunk, budget) in [("1024", 6_500), ("32", 5_000)] {
+        let out = ddc(&["circuit", "info", "--depth", "30", "--challenges", "32", "--chunk-bytes", chunk, "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+        let per = v["constraints_per_challenge"].as_u64().unwrap();
+        assert!(per <= budget, "{chunk}-byte chunks: {per} constraints per challenge > {budget}");
+        assert_eq!(v["public_inputs"], 3);
+        assert!(v["constraints"].as_u64().unwrap() >= 32 * per - 32);
+    }
+}
+
+#[test]
+fn bad_parameters_get_a_clear_error() {
+    let out = ddc(&["circuit", "info", "--arity", "3"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("arity must be 2, 4 or 8"));
+}
+
+#[test]
+fn setup_prove_file_and_verify_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = d.join("data.bin");
+    std::fs::write(&file, (0..50_000u32).map(|i| (i * 7 % 256) as u8).collect::<Vec<_>>()).unwrap();
+    let keys = d.join("keys");
+    let shape = ["--depth", "9", "--challenges", "4", "--chunk-bytes", "256"];
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+
+    let out = ddc(&[&["setup", "--out", &p(&keys)][..], &shape].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("INSECURE"));
+    assert!(std::fs::read_dir(&keys).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains(".INSECURE.pk")));
+
+    let proof = d.join("proof.json");
+    let seed = "07".repeat(32);
+    let out =
+        ddc(&[&["prove-file", &p(&file), "--keys", &p(&keys), "--seed", &seed, "--out", &p(&proof)][..], &shape]
+            .concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = ddc(&["verify", &p(&proof), "--keys", &p(&keys), "--file", &p(&file)]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).starts_with("VALID"));
+
+    // The same proof for a different file, and a tampered proof, are both rejected.
+    let other = d.join("other.bin");
+    std::fs::write(&other, vec![1u8; 50_000]).unwrap();
+    let out = ddc(&["verify", &p(&proof), "--keys", &p(&keys), "--file", &p(&other)]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&proof).unwrap()).unwrap();
+    v["chunk_count"] = (v["chunk_count"].as_u64().unwrap() + 1).into();
+    std::fs::write(&proof, v.to_string()).unwrap();
+    let out = ddc(&["verify", &p(&proof), "--keys", &p(&keys)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("INVALID"));
+}
+
+#[test]
+fn devnet_says_it_is_not_yet_available() {
+    let out = ddc(&["devnet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not yet available"));
+}
