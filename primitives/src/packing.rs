@@ -45,30 +45,40 @@ pub fn chain<T: Clone, E>(elements: &[T], zero: &T, mut hash: impl FnMut(&[T]) -
 
 /// Leaf of a chunk, allocation-free. `chunk.len()` is the chunk size.
 pub fn leaf_hash(chunk: &[u8]) -> Fr {
-    let n = elements_per_chunk(chunk.len());
-    let mut buf = [Fr::zero(); MAX_INPUTS];
-    let mut elems = pack(chunk);
+    leaf_hashes([chunk])[0]
+}
+
+/// Leaves of `L` chunks of one size, hashed in lockstep (see `poseidon::permute_lanes`).
+pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
+    const T: usize = MAX_INPUTS + 1;
+    let n = elements_per_chunk(chunks[0].len());
+    debug_assert!(chunks.iter().all(|c| c.len() == chunks[0].len()));
     if n <= MAX_INPUTS {
-        for (b, e) in buf.iter_mut().zip(&mut elems) {
-            *b = e;
-        }
-        return poseidon::hash(&buf[..n]);
+        return chunks.map(|c| {
+            let mut buf = [Fr::zero(); MAX_INPUTS];
+            buf.iter_mut().zip(pack(c)).for_each(|(b, e)| *b = e);
+            poseidon::hash(&buf[..n])
+        });
     }
-    for (b, e) in buf.iter_mut().zip(&mut elems) {
-        *b = e;
+    // chain(): 12 elements, then blocks of 11 beside the running hash, zero-padded.
+    let mut elems = chunks.map(pack);
+    let mut states = [[Fr::zero(); T]; L];
+    for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
+        state[1..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
     }
-    let mut acc = poseidon::hash(&buf);
+    poseidon::permute_lanes(&mut states);
     let mut left = n - MAX_INPUTS;
     while left > 0 {
-        buf = [Fr::zero(); MAX_INPUTS];
-        buf[0] = acc;
-        for (b, e) in buf[1..].iter_mut().zip(&mut elems) {
-            *b = e;
+        for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
+            let acc = state[0];
+            *state = [Fr::zero(); T];
+            state[1] = acc;
+            state[2..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
         }
+        poseidon::permute_lanes(&mut states);
         left = left.saturating_sub(MAX_INPUTS - 1);
-        acc = poseidon::hash(&buf);
     }
-    acc
+    states.map(|s| s[0])
 }
 
 #[cfg(test)]
@@ -84,6 +94,9 @@ mod tests {
             assert_eq!(elems.len(), elements_per_chunk(size));
             let generic = chain(&elems, &Fr::zero(), |x| Ok::<_, ()>(poseidon::hash(x))).unwrap();
             assert_eq!(leaf_hash(&chunk), generic, "size {size}");
+            let other: Vec<u8> = chunk.iter().map(|b| b ^ 0x5a).collect();
+            let lanes = leaf_hashes([&chunk[..], &other[..], &chunk[..]]);
+            assert_eq!(lanes, [generic, leaf_hash(&other), generic], "size {size}");
         }
     }
 

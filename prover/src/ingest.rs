@@ -4,7 +4,7 @@
 use crate::chunks::FileChunks;
 use ark_bn254::Fr;
 use ddc_circuits::merkle::{AppendTree, NodeStore, TreeError};
-use ddc_primitives::packing::leaf_hash;
+use ddc_primitives::packing::{leaf_hash, leaf_hashes};
 use rayon::prelude::*;
 use std::io::Read;
 
@@ -19,19 +19,26 @@ pub enum IngestError<E: std::fmt::Debug + std::fmt::Display> {
     Tree(#[from] TreeError<E>),
 }
 
+/// Chunks hashed in lockstep per task (see `leaf_hashes`).
+const LANES: usize = 4;
+
 /// Leaves of a buffer of whole chunks (the last one zero-padded), in parallel.
 pub fn leaves(data: &[u8], chunk_bytes: usize) -> Vec<Fr> {
-    data.par_chunks(chunk_bytes)
-        .map(|c| {
-            if c.len() == chunk_bytes {
-                leaf_hash(c)
-            } else {
-                let mut padded = vec![0u8; chunk_bytes];
-                padded[..c.len()].copy_from_slice(c);
-                leaf_hash(&padded)
-            }
-        })
-        .collect()
+    let whole = data.len() / (chunk_bytes * LANES) * chunk_bytes * LANES;
+    let mut out: Vec<Fr> = data[..whole]
+        .par_chunks(chunk_bytes * LANES)
+        .flat_map_iter(|group| leaf_hashes::<LANES>(core::array::from_fn(|i| &group[i * chunk_bytes..][..chunk_bytes])))
+        .collect();
+    out.extend(data[whole..].chunks(chunk_bytes).map(|c| {
+        if c.len() == chunk_bytes {
+            leaf_hash(c)
+        } else {
+            let mut padded = vec![0u8; chunk_bytes];
+            padded[..c.len()].copy_from_slice(c);
+            leaf_hash(&padded)
+        }
+    }));
+    out
 }
 
 /// Appends every chunk of `reader` to `tree`; `progress` receives the bytes consumed so far.

@@ -91,6 +91,15 @@ pub fn permute(state: &mut [Fr]) {
     permute_reference(state);
 }
 
+/// `L` permutations of width `T` at once (faster per permutation natively; see `optimized`).
+#[inline]
+pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
+    #[cfg(feature = "std")]
+    optimized::permute_lanes(states);
+    #[cfg(not(feature = "std"))]
+    states.iter_mut().for_each(|s| permute_reference(s));
+}
+
 /// circomlib's `Poseidon(inputs.len())`.
 ///
 /// # Panics

@@ -137,53 +137,73 @@ pub fn tables(width: usize) -> &'static Optimized {
     &TABLES.get_or_init(|| (2..=MAX_WIDTH).map(Optimized::derive).collect())[width - 2]
 }
 
+/// `state ← m · state`, dot products with lazy Montgomery reduction.
 #[inline(always)]
-fn dense(m: &[Fr], state: &mut [Fr]) {
-    let t = state.len();
-    let mut out = [Fr::zero(); MAX_WIDTH];
-    for (i, o) in out[..t].iter_mut().enumerate() {
-        let row = &m[i * t..(i + 1) * t];
-        let mut acc = row[0] * state[0];
-        for j in 1..t {
-            acc += row[j] * state[j];
-        }
-        *o = acc;
-    }
-    state.copy_from_slice(&out[..t]);
+fn dense<const T: usize>(m: &[Fr], state: &mut [Fr; T]) {
+    let out: [Fr; T] = core::array::from_fn(|i| {
+        let row: &[Fr; T] = m[i * T..(i + 1) * T].try_into().expect("row of width T");
+        Fr::sum_of_products(row, state)
+    });
+    *state = out;
 }
 
-/// The permutation of width `state.len()`; allocation-free.
-pub fn permute(state: &mut [Fr]) {
-    let o = tables(state.len());
-    let t = o.width;
-    let half = FULL_ROUNDS / 2;
-    for (s, c) in state.iter_mut().zip(&o.first_ark) {
-        *s += c;
-    }
-    let full_round = |state: &mut [Fr], i: usize, m: &[Fr]| {
+#[inline(always)]
+fn full_round<const T: usize, const L: usize>(o: &Optimized, states: &mut [[Fr; T]; L], i: usize, m: &[Fr]) {
+    for state in states.iter_mut() {
         state.iter_mut().for_each(|s| *s = sbox(*s));
-        if let Some(k) = o.full_ark.get(i * t..(i + 1) * t) {
+        if let Some(k) = o.full_ark.get(i * T..(i + 1) * T) {
             for (s, c) in state.iter_mut().zip(k) {
                 *s += c;
             }
         }
+    }
+    for state in states.iter_mut() {
         dense(m, state);
-    };
+    }
+}
+
+/// `L` independent permutations of width `T` advanced in lockstep. A partial round is a chain of
+/// dependent multiplications; interleaving independent states lets the CPU overlap them.
+pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
+    let o = tables(T);
+    let half = FULL_ROUNDS / 2;
+    for state in states.iter_mut() {
+        for (s, c) in state.iter_mut().zip(&o.first_ark) {
+            *s += c;
+        }
+    }
     for i in 0..half {
-        full_round(state, i, if i + 1 == half { &o.pre_sparse } else { &o.mds });
+        full_round(o, states, i, if i + 1 == half { &o.pre_sparse } else { &o.mds });
     }
     for (r, a) in o.partial_ark.iter().enumerate() {
-        state[0] = sbox(state[0]) + a;
-        let sp = &o.sparse[r * (2 * t - 1)..(r + 1) * (2 * t - 1)];
-        let x0 = state[0];
-        let mut new0 = sp[0] * x0;
-        for j in 1..t {
-            new0 += sp[j] * state[j];
-            state[j] += sp[t + j - 1] * x0;
+        let sp = &o.sparse[r * (2 * T - 1)..(r + 1) * (2 * T - 1)];
+        let first_row: &[Fr; T] = sp[..T].try_into().expect("T entries");
+        for state in states.iter_mut() {
+            state[0] = sbox(state[0]) + a;
         }
-        state[0] = new0;
+        for state in states.iter_mut() {
+            let x0 = state[0];
+            let new0 = Fr::sum_of_products(first_row, state);
+            for j in 1..T {
+                state[j] += sp[T + j - 1] * x0;
+            }
+            state[0] = new0;
+        }
     }
     for i in half..FULL_ROUNDS {
-        full_round(state, i, &o.mds);
+        full_round(o, states, i, &o.mds);
     }
+}
+
+/// The permutation of width `state.len()`; allocation-free.
+pub fn permute(state: &mut [Fr]) {
+    macro_rules! dispatch {
+        ($($t:literal)*) => {
+            match state.len() {
+                $($t => permute_lanes::<$t, 1>(core::array::from_mut(state.try_into().expect("length checked"))),)*
+                t => panic!("Poseidon width {t} unsupported"),
+            }
+        };
+    }
+    dispatch!(2 3 4 5 6 7 8 9 10 11 12 13)
 }
