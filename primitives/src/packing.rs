@@ -48,7 +48,7 @@ pub fn leaf_hash(chunk: &[u8]) -> Fr {
     leaf_hashes([chunk])[0]
 }
 
-/// Leaves of `L` chunks of one size, hashed in lockstep (see `poseidon::permute_lanes`).
+/// Leaves of `L` chunks of one size, hashed in lockstep (see `poseidon::hash_lanes`).
 pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
     const T: usize = MAX_INPUTS + 1;
     let n = elements_per_chunk(chunks[0].len());
@@ -66,7 +66,7 @@ pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
     for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
         state[1..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
     }
-    poseidon::permute_lanes(&mut states);
+    poseidon::hash_lanes(&mut states);
     let mut left = n - MAX_INPUTS;
     while left > 0 {
         for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
@@ -75,7 +75,7 @@ pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
             state[1] = acc;
             state[2..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
         }
-        poseidon::permute_lanes(&mut states);
+        poseidon::hash_lanes(&mut states);
         left = left.saturating_sub(MAX_INPUTS - 1);
     }
     states.map(|s| s[0])

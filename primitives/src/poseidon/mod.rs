@@ -86,16 +86,17 @@ pub fn permute_reference(state: &mut [Fr]) {
 #[inline]
 pub fn permute(state: &mut [Fr]) {
     #[cfg(feature = "std")]
-    optimized::permute(state);
+    optimized::permute(state, false);
     #[cfg(not(feature = "std"))]
     permute_reference(state);
 }
 
-/// `L` permutations of width `T` at once (faster per permutation natively; see `optimized`).
+/// `L` permutations of width `T` at once, of which only `state[0]`, the hash output, is kept
+/// (faster per permutation natively; see `optimized`).
 #[inline]
-pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
+pub fn hash_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
     #[cfg(feature = "std")]
-    optimized::permute_lanes(states);
+    optimized::permute_lanes(states, true);
     #[cfg(not(feature = "std"))]
     states.iter_mut().for_each(|s| permute_reference(s));
 }
@@ -110,7 +111,10 @@ pub fn hash(inputs: &[Fr]) -> Fr {
     let mut state = [Fr::zero(); MAX_WIDTH];
     let t = inputs.len() + 1;
     state[1..t].copy_from_slice(inputs);
-    permute(&mut state[..t]);
+    #[cfg(feature = "std")]
+    optimized::permute(&mut state[..t], true);
+    #[cfg(not(feature = "std"))]
+    permute_reference(&mut state[..t]);
     state[0]
 }
 

@@ -137,10 +137,14 @@ pub fn tables(width: usize) -> &'static Optimized {
     &TABLES.get_or_init(|| (2..=MAX_WIDTH).map(Optimized::derive).collect())[width - 2]
 }
 
-/// `state ← m · state`, dot products with lazy Montgomery reduction.
+/// `state ← m · state` for the first `rows` outputs (the rest left stale), dot products with
+/// lazy Montgomery reduction.
 #[inline(always)]
-fn dense<const T: usize>(m: &[Fr], state: &mut [Fr; T]) {
+fn dense<const T: usize>(m: &[Fr], state: &mut [Fr; T], rows: usize) {
     let out: [Fr; T] = core::array::from_fn(|i| {
+        if i >= rows {
+            return Fr::zero();
+        }
         let row: &[Fr; T] = m[i * T..(i + 1) * T].try_into().expect("row of width T");
         Fr::sum_of_products(row, state)
     });
@@ -148,7 +152,13 @@ fn dense<const T: usize>(m: &[Fr], state: &mut [Fr; T]) {
 }
 
 #[inline(always)]
-fn full_round<const T: usize, const L: usize>(o: &Optimized, states: &mut [[Fr; T]; L], i: usize, m: &[Fr]) {
+fn full_round<const T: usize, const L: usize>(
+    o: &Optimized,
+    states: &mut [[Fr; T]; L],
+    i: usize,
+    m: &[Fr],
+    rows: usize,
+) {
     for state in states.iter_mut() {
         state.iter_mut().for_each(|s| *s = sbox(*s));
         if let Some(k) = o.full_ark.get(i * T..(i + 1) * T) {
@@ -158,13 +168,15 @@ fn full_round<const T: usize, const L: usize>(o: &Optimized, states: &mut [[Fr; 
         }
     }
     for state in states.iter_mut() {
-        dense(m, state);
+        dense(m, state, rows);
     }
 }
 
 /// `L` independent permutations of width `T` advanced in lockstep. A partial round is a chain of
 /// dependent multiplications; interleaving independent states lets the CPU overlap them.
-pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
+/// With `first_only`, only `state[0]` (a hash output) is computed by the last linear layer,
+/// saving `t(t-1)` multiplications; the other elements are then meaningless.
+pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L], first_only: bool) {
     let o = tables(T);
     let half = FULL_ROUNDS / 2;
     for state in states.iter_mut() {
@@ -173,7 +185,7 @@ pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) 
         }
     }
     for i in 0..half {
-        full_round(o, states, i, if i + 1 == half { &o.pre_sparse } else { &o.mds });
+        full_round(o, states, i, if i + 1 == half { &o.pre_sparse } else { &o.mds }, T);
     }
     for (r, a) in o.partial_ark.iter().enumerate() {
         let sp = &o.sparse[r * (2 * T - 1)..(r + 1) * (2 * T - 1)];
@@ -191,16 +203,17 @@ pub fn permute_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) 
         }
     }
     for i in half..FULL_ROUNDS {
-        full_round(o, states, i, &o.mds);
+        let rows = if first_only && i + 1 == FULL_ROUNDS { 1 } else { T };
+        full_round(o, states, i, &o.mds, rows);
     }
 }
 
-/// The permutation of width `state.len()`; allocation-free.
-pub fn permute(state: &mut [Fr]) {
+/// The permutation of width `state.len()` (only `state[0]` if `first_only`); allocation-free.
+pub fn permute(state: &mut [Fr], first_only: bool) {
     macro_rules! dispatch {
         ($($t:literal)*) => {
             match state.len() {
-                $($t => permute_lanes::<$t, 1>(core::array::from_mut(state.try_into().expect("length checked"))),)*
+                $($t => permute_lanes::<$t, 1>(core::array::from_mut(state.try_into().expect("length checked")), first_only),)*
                 t => panic!("Poseidon width {t} unsupported"),
             }
         };
