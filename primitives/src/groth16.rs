@@ -4,7 +4,8 @@
 //! group (a random linear combination of the N verification equations).
 
 use alloc::vec::Vec;
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
+pub use ark_bn254::Bn254;
+use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
@@ -68,13 +69,19 @@ pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
     out
 }
 
-/// Decodes a storage-proof verifying key and prepares it.
-pub fn decode_vk(bytes: &[u8]) -> Result<PreparedVerifyingKey<Bn254>, EncodingError> {
+/// Decodes and validates a storage-proof verifying key (points on curve and in subgroup, three
+/// public inputs).
+pub fn check_vk(bytes: &[u8]) -> Result<VerifyingKey<Bn254>, EncodingError> {
     let vk = VerifyingKey::<Bn254>::deserialize_compressed(bytes).map_err(|_| EncodingError::VerifyingKey)?;
     if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
         return Err(EncodingError::VerifyingKeyInputs(vk.gamma_abc_g1.len().saturating_sub(1)));
     }
-    Ok(prepare_verifying_key(&vk))
+    Ok(vk)
+}
+
+/// Decodes a storage-proof verifying key and prepares it.
+pub fn decode_vk(bytes: &[u8]) -> Result<PreparedVerifyingKey<Bn254>, EncodingError> {
+    check_vk(bytes).map(|vk| prepare_verifying_key(&vk))
 }
 
 /// SHA-256 of the encoded verifying key: how the chain pins a key.

@@ -34,7 +34,7 @@ fn render() -> String {
             s += "];\n";
         }
     }
-    s += "\npub(super) fn table(width: usize) -> (&'static [Fr], &'static [Fr]) {\n    match width {\n";
+    s += "\n#[inline(always)]\npub(super) fn table(width: usize) -> (&'static [Fr], &'static [Fr]) {\n    match width {\n";
     for t in 2..=MAX_WIDTH {
         writeln!(s, "        {t} => (&ARK_{t}, &MDS_{t}),").unwrap();
     }

@@ -7222,6 +7222,7 @@ static MDS_13: [Fr; 169] = [
     f([0xfbae83e0bdcd6ecd, 0x57eb6692fbf72541, 0x0d2d09c469c3322d, 0x0e4883bd12535684]),
 ];
 
+#[inline(always)]
 pub(super) fn table(width: usize) -> (&'static [Fr], &'static [Fr]) {
     match width {
         2 => (&ARK_2, &MDS_2),

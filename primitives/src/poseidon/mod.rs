@@ -47,6 +47,7 @@ impl Params {
 ///
 /// # Panics
 /// On an unsupported width: widths are fixed by the protocol, never by user input.
+#[inline(always)]
 pub fn params(width: usize) -> Params {
     assert!((2..=MAX_WIDTH).contains(&width), "Poseidon width {width} unsupported");
     let (ark, mds) = constants::table(width);
@@ -61,6 +62,7 @@ pub fn sbox(x: Fr) -> Fr {
 }
 
 /// The textbook permutation, round by round as the specification writes it.
+#[inline(always)]
 pub fn permute_reference(state: &mut [Fr]) {
     let p = params(state.len());
     let t = p.width;

@@ -1,0 +1,371 @@
+//! The DDC core contract. Its rules live in [`logic`], written once: this ink! contract runs
+//! them in pallet-contracts over [`ink::env`], and the embedded dev chain runs them natively.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub mod logic;
+
+#[ink::contract]
+mod ddc {
+    use crate::logic::{self, *};
+    use ddc_primitives::groth16::PROOF_BYTES;
+    use ink::env::DefaultEnvironment as Env;
+    use ink::prelude::vec::Vec;
+
+    /// Every event of the rules, as one ink! event.
+    #[ink(event)]
+    pub struct DdcEvent {
+        pub event: logic::Event,
+    }
+
+    #[ink(storage)]
+    #[derive(Default)]
+    pub struct Ddc {}
+
+    /// The rules' host inside pallet-contracts.
+    struct Chain;
+
+    impl Host for Chain {
+        fn caller(&self) -> AccountId {
+            ink::env::caller::<Env>()
+        }
+        fn contract(&self) -> AccountId {
+            ink::env::account_id::<Env>()
+        }
+        fn transferred(&self) -> Balance {
+            ink::env::transferred_value::<Env>()
+        }
+        fn now_ms(&self) -> u64 {
+            ink::env::block_timestamp::<Env>()
+        }
+        fn transfer(&mut self, to: AccountId, value: Balance) -> logic::Result<()> {
+            ink::env::transfer::<Env>(to, value).map_err(|_| logic::Error::TransferFailed)
+        }
+        fn emit(&mut self, event: logic::Event) {
+            ink::env::emit_event::<Env, DdcEvent>(DdcEvent { event });
+        }
+        fn read<K: scale::Encode, V: scale::Decode>(&self, key: &K) -> Option<V> {
+            ink::env::get_contract_storage::<K, Stored<V>>(key).ok().flatten().map(|s| s.0)
+        }
+        fn write<K: scale::Encode, V: scale::Encode>(&mut self, key: &K, value: &V) {
+            ink::env::set_contract_storage::<K, Encoded<V>>(key, &Encoded(value));
+        }
+        fn remove<K: scale::Encode>(&mut self, key: &K) {
+            ink::env::clear_contract_storage::<K>(key);
+        }
+    }
+
+    /// Adapters between the rules' `Encode`/`Decode` values and ink!'s `Storable`.
+    struct Stored<V>(V);
+    impl<V: scale::Decode> ink::storage::traits::Storable for Stored<V> {
+        fn encode<T: scale::Output + ?Sized>(&self, _: &mut T) {
+            unreachable!("only read")
+        }
+        fn decode<I: scale::Input>(input: &mut I) -> core::result::Result<Self, scale::Error> {
+            V::decode(input).map(Stored)
+        }
+        fn encoded_size(&self) -> usize {
+            unreachable!("only read")
+        }
+    }
+    struct Encoded<'a, V>(&'a V);
+    impl<V: scale::Encode> ink::storage::traits::Storable for Encoded<'_, V> {
+        fn encode<T: scale::Output + ?Sized>(&self, dest: &mut T) {
+            self.0.encode_to(dest)
+        }
+        fn decode<I: scale::Input>(_: &mut I) -> core::result::Result<Self, scale::Error> {
+            Err("only written".into())
+        }
+        fn encoded_size(&self) -> usize {
+            self.0.encoded_size()
+        }
+    }
+
+    impl Ddc {
+        /// The deployer becomes SuperAdmin.
+        #[ink(constructor)]
+        pub fn new() -> Self {
+            logic::init(&mut Chain);
+            Self {}
+        }
+
+        // Nodes.
+        #[ink(message)]
+        pub fn node_create(&mut self, rent_per_month: Balance, node_params: Params, capacity: Resource) -> Result<NodeId> {
+            logic::node_create(&mut Chain, rent_per_month, node_params, capacity)
+        }
+        #[ink(message)]
+        pub fn node_change_params(&mut self, node_id: NodeId, params: Params) -> Result<()> {
+            logic::node_change_params(&mut Chain, node_id, params)
+        }
+        #[ink(message)]
+        pub fn node_get(&self, node_id: NodeId) -> Result<NodeStatus> {
+            logic::node_get(&Chain, node_id)
+        }
+        #[ink(message)]
+        pub fn node_list(&self, offset: u32, limit: u32, filter_provider_id: Option<AccountId>) -> (Vec<NodeStatus>, u32) {
+            logic::node_list(&Chain, offset, limit, filter_provider_id)
+        }
+        #[ink(message)]
+        pub fn node_trust_manager(&mut self, manager: AccountId) -> Result<()> {
+            logic::node_trust_manager(&mut Chain, manager)
+        }
+        #[ink(message)]
+        pub fn node_distrust_manager(&mut self, manager: AccountId) -> Result<()> {
+            logic::node_distrust_manager(&mut Chain, manager)
+        }
+
+        // Clusters.
+        #[ink(message)]
+        pub fn cluster_create(&mut self, vnode_count: u32, node_ids: Vec<NodeId>, cluster_params: Params) -> Result<ClusterId> {
+            logic::cluster_create(&mut Chain, vnode_count, node_ids, cluster_params)
+        }
+        #[ink(message)]
+        pub fn cluster_reserve_resource(&mut self, cluster_id: ClusterId, amount: Resource) -> Result<()> {
+            logic::cluster_reserve_resource(&mut Chain, cluster_id, amount)
+        }
+        #[ink(message)]
+        pub fn cluster_replace_node(&mut self, cluster_id: ClusterId, vnode_index: VNodeIndex, new_node_id: NodeId) -> Result<()> {
+            logic::cluster_replace_node(&mut Chain, cluster_id, vnode_index, new_node_id)
+        }
+        #[ink(message)]
+        pub fn cluster_change_params(&mut self, cluster_id: ClusterId, params: Params) -> Result<()> {
+            logic::cluster_change_params(&mut Chain, cluster_id, params)
+        }
+        #[ink(message)]
+        pub fn cluster_get(&self, cluster_id: ClusterId) -> Result<ClusterStatus> {
+            logic::cluster_get(&Chain, cluster_id)
+        }
+        #[ink(message)]
+        pub fn cluster_list(&self, offset: u32, limit: u32, filter_manager_id: Option<AccountId>) -> (Vec<ClusterStatus>, u32) {
+            logic::cluster_list(&Chain, offset, limit, filter_manager_id)
+        }
+        #[ink(message)]
+        pub fn cluster_distribute_revenues(&mut self, cluster_id: ClusterId) -> Result<()> {
+            logic::cluster_distribute_revenues(&mut Chain, cluster_id)
+        }
+
+        // Buckets.
+        #[ink(message)]
+        pub fn bucket_create(&mut self, bucket_params: Params, cluster_id: ClusterId) -> Result<BucketId> {
+            logic::bucket_create(&mut Chain, bucket_params, cluster_id)
+        }
+        #[ink(message)]
+        pub fn bucket_alloc_into_cluster(&mut self, bucket_id: BucketId, resource: Resource) -> Result<()> {
+            logic::bucket_alloc_into_cluster(&mut Chain, bucket_id, resource)
+        }
+        #[ink(message)]
+        pub fn bucket_dealloc_from_cluster(&mut self, bucket_id: BucketId) -> Result<()> {
+            logic::bucket_dealloc_from_cluster(&mut Chain, bucket_id)
+        }
+        #[ink(message)]
+        pub fn bucket_settle_payment(&mut self, bucket_id: BucketId) -> Result<()> {
+            logic::bucket_settle_payment(&mut Chain, bucket_id)
+        }
+        #[ink(message)]
+        pub fn bucket_change_params(&mut self, bucket_id: BucketId, params: Params) -> Result<()> {
+            logic::bucket_change_params(&mut Chain, bucket_id, params)
+        }
+        #[ink(message)]
+        pub fn bucket_get(&self, bucket_id: BucketId) -> Result<BucketStatus> {
+            logic::bucket_get(&Chain, bucket_id)
+        }
+        #[ink(message)]
+        pub fn bucket_list(&self, offset: u32, limit: u32, filter_owner_id: Option<AccountId>) -> (Vec<BucketStatus>, u32) {
+            logic::bucket_list(&Chain, offset, limit, filter_owner_id)
+        }
+
+        // Accounts.
+        #[ink(message, payable)]
+        pub fn account_deposit(&mut self) -> Result<()> {
+            logic::account_deposit(&mut Chain)
+        }
+        #[ink(message)]
+        pub fn account_withdraw(&mut self, amount: Balance) -> Result<()> {
+            logic::account_withdraw(&mut Chain, amount)
+        }
+        #[ink(message)]
+        pub fn account_withdrawable(&self, account_id: AccountId) -> Result<Balance> {
+            logic::account_withdrawable(&Chain, account_id)
+        }
+        #[ink(message)]
+        pub fn account_get(&self, account_id: AccountId) -> Result<Account> {
+            logic::account_get(&Chain, account_id)
+        }
+        #[ink(message)]
+        pub fn account_get_usd_per_cere(&self) -> Balance {
+            logic::account_get_usd_per_cere(&Chain)
+        }
+        #[ink(message)]
+        pub fn account_set_usd_per_cere(&mut self, usd_per_cere: Balance) -> Result<()> {
+            logic::account_set_usd_per_cere(&mut Chain, usd_per_cere)
+        }
+
+        // Permissions and governance.
+        #[ink(message)]
+        pub fn has_permission(&self, grantee: AccountId, permission: Permission) -> bool {
+            logic::has_permission(&Chain, grantee, permission)
+        }
+        #[ink(message)]
+        pub fn admin_grant_permission(&mut self, grantee: AccountId, permission: Permission) -> Result<()> {
+            logic::admin_grant_permission(&mut Chain, grantee, permission)
+        }
+        #[ink(message)]
+        pub fn admin_revoke_permission(&mut self, grantee: AccountId, permission: Permission) -> Result<()> {
+            logic::admin_revoke_permission(&mut Chain, grantee, permission)
+        }
+        #[ink(message)]
+        pub fn admin_withdraw(&mut self, amount: Balance) -> Result<()> {
+            logic::admin_withdraw(&mut Chain, amount)
+        }
+        #[ink(message)]
+        pub fn admin_set_fee_config(&mut self, config: FeeConfig) -> Result<()> {
+            logic::admin_set_fee_config(&mut Chain, config)
+        }
+        #[ink(message)]
+        pub fn fee_config(&self) -> FeeConfig {
+            logic::fee_config(&Chain)
+        }
+        #[ink(message)]
+        pub fn treasury(&self) -> Balance {
+            logic::treasury(&Chain)
+        }
+        #[ink(message)]
+        pub fn admin_set_protocol_config(&mut self, config: ProtocolConfig) -> Result<()> {
+            logic::admin_set_protocol_config(&mut Chain, config)
+        }
+        #[ink(message)]
+        pub fn protocol_config(&self) -> ProtocolConfig {
+            logic::protocol_config(&Chain)
+        }
+        #[ink(message)]
+        pub fn admin_set_verifying_key(&mut self, shape: CircuitShape, vk: Vec<u8>, insecure: bool) -> Result<[u8; 32]> {
+            logic::admin_set_verifying_key(&mut Chain, shape, vk, insecure)
+        }
+        #[ink(message)]
+        pub fn verifying_key(&self, shape: CircuitShape) -> Option<VerifyingKeyRecord> {
+            logic::verifying_key(&Chain, shape)
+        }
+
+        // Verification settings and stake.
+        #[ink(message)]
+        pub fn cluster_set_verification(&mut self, cluster_id: ClusterId, config: VerificationConfig) -> Result<()> {
+            logic::cluster_set_verification(&mut Chain, cluster_id, config)
+        }
+        #[ink(message)]
+        pub fn cluster_verification(&self, cluster_id: ClusterId) -> Option<Verification> {
+            logic::cluster_verification(&Chain, cluster_id)
+        }
+        #[ink(message)]
+        pub fn cluster_epoch(&self, cluster_id: ClusterId) -> Result<EpochInfo> {
+            logic::cluster_epoch(&Chain, cluster_id)
+        }
+        #[ink(message, payable)]
+        pub fn node_bond(&mut self, cluster_id: ClusterId, node_id: NodeId) -> Result<()> {
+            logic::node_bond(&mut Chain, cluster_id, node_id)
+        }
+        #[ink(message)]
+        pub fn node_unbond(&mut self, cluster_id: ClusterId, node_id: NodeId) -> Result<()> {
+            logic::node_unbond(&mut Chain, cluster_id, node_id)
+        }
+        #[ink(message)]
+        pub fn node_withdraw_stake(&mut self, cluster_id: ClusterId, node_id: NodeId) -> Result<()> {
+            logic::node_withdraw_stake(&mut Chain, cluster_id, node_id)
+        }
+        #[ink(message)]
+        pub fn node_bond_get(&self, cluster_id: ClusterId, node_id: NodeId) -> Option<Bond> {
+            logic::node_bond_get(&Chain, cluster_id, node_id)
+        }
+        #[ink(message, payable)]
+        pub fn validator_bond(&mut self) -> Result<()> {
+            logic::validator_bond(&mut Chain)
+        }
+        #[ink(message)]
+        pub fn admin_admit_validator(&mut self, validator: AccountId) -> Result<()> {
+            logic::admin_admit_validator(&mut Chain, validator)
+        }
+        #[ink(message)]
+        pub fn validator_unbond(&mut self) -> Result<()> {
+            logic::validator_unbond(&mut Chain)
+        }
+        #[ink(message)]
+        pub fn validator_withdraw_stake(&mut self) -> Result<()> {
+            logic::validator_withdraw_stake(&mut Chain)
+        }
+        #[ink(message)]
+        pub fn validator_get(&self, validator: AccountId) -> Option<Validator> {
+            logic::validator_get(&Chain, validator)
+        }
+        #[ink(message)]
+        pub fn validator_list(&self) -> Vec<AccountId> {
+            logic::validator_list(&Chain)
+        }
+        #[ink(message)]
+        pub fn validator_work(&self, cluster_id: ClusterId) -> Vec<(AccountId, u32)> {
+            logic::validator_work(&Chain, cluster_id)
+        }
+
+        // Epochs.
+        #[ink(message)]
+        pub fn commit_root(&mut self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, root: [u8; 32], chunk_count: u64) -> Result<()> {
+            logic::commit_root(&mut Chain, cluster_id, vnode, epoch, root, chunk_count)
+        }
+        #[ink(message)]
+        pub fn commitment_get(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<Commitment> {
+            logic::commitment_get(&Chain, cluster_id, vnode, epoch)
+        }
+        #[ink(message)]
+        pub fn seed_commit(&mut self, cluster_id: ClusterId, epoch: Epoch, commitment: [u8; 32]) -> Result<()> {
+            logic::seed_commit(&mut Chain, cluster_id, epoch, commitment)
+        }
+        #[ink(message)]
+        pub fn seed_reveal(&mut self, cluster_id: ClusterId, epoch: Epoch, secret: [u8; 32]) -> Result<()> {
+            logic::seed_reveal(&mut Chain, cluster_id, epoch, secret)
+        }
+        #[ink(message)]
+        pub fn seed_commits(&self, cluster_id: ClusterId, epoch: Epoch) -> Vec<SeedCommit> {
+            logic::seed_commits(&Chain, cluster_id, epoch)
+        }
+        #[ink(message)]
+        pub fn epoch_seed(&self, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>> {
+            logic::epoch_seed(&Chain, cluster_id, epoch)
+        }
+        #[ink(message)]
+        pub fn epoch_finalize_seed(&mut self, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>> {
+            logic::epoch_finalize_seed(&mut Chain, cluster_id, epoch)
+        }
+
+        // Verification.
+        #[ink(message)]
+        pub fn submit_proofs(&mut self, cluster_id: ClusterId, epoch: Epoch, items: Vec<ProofItem>) -> Result<()> {
+            logic::submit_proofs(&mut Chain, cluster_id, epoch, items)
+        }
+        #[ink(message)]
+        pub fn attest(&mut self, cluster_id: ClusterId, epoch: Epoch, vnodes: Vec<VNodeIndex>) -> Result<()> {
+            logic::attest(&mut Chain, cluster_id, epoch, vnodes)
+        }
+        #[ink(message)]
+        pub fn report_fault(&mut self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) -> Result<()> {
+            logic::report_fault(&mut Chain, cluster_id, epoch, vnode)
+        }
+        #[ink(message)]
+        pub fn rebut_fault(&mut self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, proof: [u8; PROOF_BYTES]) -> Result<()> {
+            logic::rebut_fault(&mut Chain, cluster_id, epoch, vnode, proof)
+        }
+        #[ink(message)]
+        pub fn finalize_fault(&mut self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) -> Result<Balance> {
+            logic::finalize_fault(&mut Chain, cluster_id, epoch, vnode)
+        }
+        #[ink(message)]
+        pub fn pass_get(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<NodeId> {
+            logic::pass_get(&Chain, cluster_id, vnode, epoch)
+        }
+        #[ink(message)]
+        pub fn fault_get(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<Fault> {
+            logic::fault_get(&Chain, cluster_id, vnode, epoch)
+        }
+        #[ink(message)]
+        pub fn vnode_fault_streak(&self, cluster_id: ClusterId, vnode: VNodeIndex) -> u32 {
+            logic::vnode_fault_streak(&Chain, cluster_id, vnode)
+        }
+    }
+}

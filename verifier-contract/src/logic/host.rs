@@ -1,0 +1,24 @@
+//! What the contract's rules need from the chain they run on. The ink! contract implements it
+//! with `ink::env` (pallet-contracts); the embedded dev chain implements it natively. Both run the
+//! same rules, so they cannot drift apart.
+
+use super::{AccountId, Balance, Error, Event};
+use scale::{Decode, Encode};
+
+pub trait Host {
+    /// The account that signed the call.
+    fn caller(&self) -> AccountId;
+    /// The contract's own account.
+    fn contract(&self) -> AccountId;
+    /// Value sent along with the call (payable messages only).
+    fn transferred(&self) -> Balance;
+    /// The block's timestamp, in milliseconds.
+    fn now_ms(&self) -> u64;
+    /// Pays `value` out of the contract's balance.
+    fn transfer(&mut self, to: AccountId, value: Balance) -> Result<(), Error>;
+    fn emit(&mut self, event: Event);
+    /// Raw contract storage under a SCALE-encoded key.
+    fn read<K: Encode, V: Decode>(&self, key: &K) -> Option<V>;
+    fn write<K: Encode, V: Encode>(&mut self, key: &K, value: &V);
+    fn remove<K: Encode>(&mut self, key: &K);
+}
