@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the ink! contract to `target/contract/ddc_verifier_contract.wasm` and writes its ink!
-# metadata to `target/contract/ddc_verifier_contract.json`.
+# Builds the two ink! contracts, `ddc_verifier_contract` (the core) and `ddc_groth16_verifier`
+# (the pairing check it calls), to `target/contract/*.wasm` with their ink! metadata `*.json`.
 #
 # With a rustup wasm target and cargo-contract installed, `cargo contract build` does it all.
 # Otherwise (this project's CI), Debian's Rust toolchain builds core and alloc for wasm itself:
@@ -11,8 +11,10 @@ OUT=target/contract
 mkdir -p "$OUT"
 
 if command -v cargo-contract >/dev/null && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
-    cargo contract build --release --manifest-path verifier-contract/Cargo.toml --output-json >/dev/null
-    cp target/ink/ddc_verifier_contract.wasm target/ink/ddc_verifier_contract.json "$OUT/"
+    for manifest in verifier-contract/groth16/Cargo.toml verifier-contract/Cargo.toml; do
+        cargo contract build --release --manifest-path "$manifest" --output-json >/dev/null
+    done
+    cp target/ink/*/*.wasm target/ink/*/*.json "$OUT/"
     exit 0
 fi
 
@@ -24,20 +26,24 @@ if [ ! -x /usr/bin/wasm-opt ] || [ ! -d /usr/lib/rustlib/src/rust/library ] || !
 fi
 
 # pallet-contracts rejects code built with linker-plugin LTO ("CodeRejected"): none here.
-RUSTFLAGS="-Clink-arg=-zstack-size=65536 -Clink-arg=--import-memory -Zunstable-options -Cpanic=immediate-abort -Ctarget-cpu=mvp" \
-PATH=/usr/bin:/bin RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT/build" \
-CARGO_PROFILE_RELEASE_OPT_LEVEL=${CONTRACT_OPT_LEVEL:-z} CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_PANIC=abort \
-    cargo rustc --locked --release -p ddc-verifier-contract --lib --crate-type cdylib --no-default-features \
-    --target wasm32-unknown-unknown -Zbuild-std=core,alloc
+build() {
+    local package=$1 lib=$2
+    RUSTFLAGS="-Clink-arg=-zstack-size=65536 -Clink-arg=--import-memory -Zunstable-options -Cpanic=immediate-abort -Ctarget-cpu=mvp" \
+    PATH=/usr/bin:/bin RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT/build" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_PANIC=abort \
+        cargo rustc --locked --quiet --release -p "$package" --lib --crate-type cdylib --no-default-features \
+        --target wasm32-unknown-unknown -Zbuild-std=core,alloc
 
-RAW="$OUT/build/wasm32-unknown-unknown/release/ddc_verifier_contract.wasm"
-# Keep only what pallet-contracts calls, drop custom sections, then shrink.
-wasm-opt "$RAW" --mvp-features --enable-sign-ext --strip-debug --strip-producers -o "$OUT/stripped.wasm"
-python3 scripts/wasm_keep_exports.py "$OUT/stripped.wasm" "$OUT/exports.wasm" call deploy
-wasm-opt "$OUT/exports.wasm" -Oz --mvp-features --enable-sign-ext -o "$OUT/ddc_verifier_contract.wasm"
-rm -f "$OUT/stripped.wasm" "$OUT/exports.wasm"
+    local raw="$OUT/build/wasm32-unknown-unknown/release/$lib.wasm"
+    # Keep only what pallet-contracts calls, drop custom sections, then shrink.
+    python3 scripts/wasm_keep_exports.py "$raw" "$OUT/$lib.exports.wasm" call deploy
+    wasm-opt "$OUT/$lib.exports.wasm" -Oz --mvp-features --enable-sign-ext -o "$OUT/$lib.wasm"
+    rm -f "$OUT/$lib.exports.wasm"
 
-#cargo run --locked --quiet -p ddc-verifier-contract --bin contract-metadata -- \
-    "$OUT/ddc_verifier_contract.wasm" > "$OUT/ddc_verifier_contract.json"
-echo "built $OUT/ddc_verifier_contract.wasm ($(stat -c %s "$OUT/ddc_verifier_contract.wasm") bytes) and its metadata"
+    cargo run --locked --quiet -p "$package" --bin "$package-metadata" -- "$OUT/$lib.wasm" > "$OUT/$lib.json"
+    echo "built $OUT/$lib.wasm ($(stat -c %s "$OUT/$lib.wasm") bytes) and $OUT/$lib.json"
+}
+
+build ddc-groth16-verifier ddc_groth16_verifier
+build ddc-verifier-contract ddc_verifier_contract

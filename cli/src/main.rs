@@ -83,6 +83,9 @@ enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Run the embedded dev chain: the DDC contract's rules executed natively, blocks on a timer,
+    /// state persisted in DIR, an HTTP RPC (docs/chain-rpc.md). Dev accounts are INSECURE.
+    Chain(commands::chain::ChainArgs),
     /// Start a whole local network (not yet available).
     Devnet,
 }
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
         Command::Setup { shape, out } => commands::setup::run(shape, &out),
         Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
         Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
+        Command::Chain(args) => commands::chain::run(args),
         Command::Devnet => {
             eprintln!("ddc devnet: not yet available in this version (the validator and devnet are next).");
             return ExitCode::from(2);

@@ -168,3 +168,23 @@ pub fn batch_verify(
     let sum: Fr = r.iter().sum();
     lhs == PairingOutput(pvk.alpha_g1_beta_g2.pow(sum.into_bigint()))
 }
+
+/// A storage-proof statement as the chain passes it around: `(root, chunk_count, seed, proof)`,
+/// the root and seed as canonical little-endian scalars.
+pub type EncodedStatement = ([u8; 32], u64, [u8; 32], [u8; PROOF_BYTES]);
+
+/// Decodes a key and statements and checks them: one pairing check for a single statement, a
+/// random-linear-combination batch for more (coefficients bound to `entropy` and every statement).
+pub fn verify_encoded(vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> Result<bool, EncodingError> {
+    let pvk = decode_vk(vk)?;
+    let mut items = Vec::with_capacity(statements.len());
+    for (root, chunk_count, seed, proof) in statements {
+        let root = crate::encoding::fr_from_bytes(root).ok_or(EncodingError::ProofPoints)?;
+        let seed = crate::encoding::fr_from_bytes(seed).ok_or(EncodingError::ProofPoints)?;
+        items.push((PublicInputs { root, chunk_count: *chunk_count, seed }, decode_proof(proof)?));
+    }
+    Ok(match items.as_slice() {
+        [(inputs, proof)] => verify(&pvk, inputs, proof),
+        _ => batch_verify(&pvk, &items, entropy),
+    })
+}

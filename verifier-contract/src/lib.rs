@@ -3,11 +3,15 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub mod logic;
+#[cfg(feature = "std")]
+pub mod native;
 
 #[ink::contract]
 mod ddc {
     use crate::logic::{self, *};
+    use ddc_primitives::groth16::EncodedStatement;
     use ddc_primitives::groth16::PROOF_BYTES;
+    use ink::env::call::{build_call, ExecutionInput, Selector};
     use ink::env::DefaultEnvironment as Env;
     use ink::prelude::vec::Vec;
 
@@ -43,6 +47,27 @@ mod ddc {
         fn emit(&mut self, event: logic::Event) {
             ink::env::emit_event::<Env, DdcEvent>(DdcEvent { event });
         }
+        fn verify_proofs(
+            &mut self,
+            vk: &[u8],
+            statements: &[EncodedStatement],
+            entropy: &[u8; 32],
+        ) -> logic::Result<bool> {
+            let verdict: core::result::Result<bool, VerifyError> = self.call_verifier(
+                ExecutionInput::new(Selector::new(ink::selector_bytes!("verify")))
+                    .push_arg(vk)
+                    .push_arg(statements)
+                    .push_arg(entropy),
+            )?;
+            verdict.map_err(|e| match e {
+                VerifyError::VerifyingKey => logic::Error::VerifyingKeyInvalid,
+                VerifyError::Malformed => logic::Error::ProofMalformed,
+            })
+        }
+        fn check_vk(&mut self, vk: &[u8]) -> bool {
+            self.call_verifier(ExecutionInput::new(Selector::new(ink::selector_bytes!("check_vk"))).push_arg(vk))
+                .unwrap_or(false)
+        }
         fn read<K: scale::Encode, V: scale::Decode>(&self, key: &K) -> Option<V> {
             ink::env::get_contract_storage::<K, Stored<V>>(key).ok().flatten().map(|s| s.0)
         }
@@ -53,6 +78,33 @@ mod ddc {
             ink::env::clear_contract_storage::<K>(key);
         }
     }
+
+    /// The Groth16 verifier contract's errors (see `ddc-groth16-verifier`).
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    enum VerifyError {
+        VerifyingKey,
+        Malformed,
+    }
+
+    impl Chain {
+        /// Calls the Groth16 verifier contract set at deployment.
+        fn call_verifier<Args: scale::Encode, R: scale::Decode>(
+            &self,
+            input: ExecutionInput<Args>,
+        ) -> logic::Result<R> {
+            let verifier: AccountId = self.read(&VERIFIER_KEY).ok_or(logic::Error::VerifyingKeyMissing)?;
+            build_call::<Env>()
+                .call(verifier)
+                .exec_input(input)
+                .returns::<R>()
+                .try_invoke()
+                .map_err(|_| logic::Error::VerifierCallFailed)?
+                .map_err(|_| logic::Error::VerifierCallFailed)
+        }
+    }
+
+    /// Where the verifier contract's address is kept (outside the rules' tags).
+    const VERIFIER_KEY: u8 = 0xff;
 
     /// Adapters between the rules' `Encode`/`Decode` values and ink!'s `Storable`.
     struct Stored<V>(V);
@@ -81,16 +133,23 @@ mod ddc {
     }
 
     impl Ddc {
-        /// The deployer becomes SuperAdmin.
+        /// The deployer becomes SuperAdmin; `groth16_verifier` is the deployed
+        /// `ddc-groth16-verifier` contract that checks proofs.
         #[ink(constructor)]
-        pub fn new() -> Self {
+        pub fn new(groth16_verifier: AccountId) -> Self {
             logic::init(&mut Chain);
+            Chain.write(&VERIFIER_KEY, &groth16_verifier);
             Self {}
         }
 
         // Nodes.
         #[ink(message)]
-        pub fn node_create(&mut self, rent_per_month: Balance, node_params: Params, capacity: Resource) -> Result<NodeId> {
+        pub fn node_create(
+            &mut self,
+            rent_per_month: Balance,
+            node_params: Params,
+            capacity: Resource,
+        ) -> Result<NodeId> {
             logic::node_create(&mut Chain, rent_per_month, node_params, capacity)
         }
         #[ink(message)]
@@ -102,7 +161,12 @@ mod ddc {
             logic::node_get(&Chain, node_id)
         }
         #[ink(message)]
-        pub fn node_list(&self, offset: u32, limit: u32, filter_provider_id: Option<AccountId>) -> (Vec<NodeStatus>, u32) {
+        pub fn node_list(
+            &self,
+            offset: u32,
+            limit: u32,
+            filter_provider_id: Option<AccountId>,
+        ) -> (Vec<NodeStatus>, u32) {
             logic::node_list(&Chain, offset, limit, filter_provider_id)
         }
         #[ink(message)]
@@ -116,7 +180,12 @@ mod ddc {
 
         // Clusters.
         #[ink(message)]
-        pub fn cluster_create(&mut self, vnode_count: u32, node_ids: Vec<NodeId>, cluster_params: Params) -> Result<ClusterId> {
+        pub fn cluster_create(
+            &mut self,
+            vnode_count: u32,
+            node_ids: Vec<NodeId>,
+            cluster_params: Params,
+        ) -> Result<ClusterId> {
             logic::cluster_create(&mut Chain, vnode_count, node_ids, cluster_params)
         }
         #[ink(message)]
@@ -124,7 +193,12 @@ mod ddc {
             logic::cluster_reserve_resource(&mut Chain, cluster_id, amount)
         }
         #[ink(message)]
-        pub fn cluster_replace_node(&mut self, cluster_id: ClusterId, vnode_index: VNodeIndex, new_node_id: NodeId) -> Result<()> {
+        pub fn cluster_replace_node(
+            &mut self,
+            cluster_id: ClusterId,
+            vnode_index: VNodeIndex,
+            new_node_id: NodeId,
+        ) -> Result<()> {
             logic::cluster_replace_node(&mut Chain, cluster_id, vnode_index, new_node_id)
         }
         #[ink(message)]
@@ -136,7 +210,12 @@ mod ddc {
             logic::cluster_get(&Chain, cluster_id)
         }
         #[ink(message)]
-        pub fn cluster_list(&self, offset: u32, limit: u32, filter_manager_id: Option<AccountId>) -> (Vec<ClusterStatus>, u32) {
+        pub fn cluster_list(
+            &self,
+            offset: u32,
+            limit: u32,
+            filter_manager_id: Option<AccountId>,
+        ) -> (Vec<ClusterStatus>, u32) {
             logic::cluster_list(&Chain, offset, limit, filter_manager_id)
         }
         #[ink(message)]
@@ -170,7 +249,12 @@ mod ddc {
             logic::bucket_get(&Chain, bucket_id)
         }
         #[ink(message)]
-        pub fn bucket_list(&self, offset: u32, limit: u32, filter_owner_id: Option<AccountId>) -> (Vec<BucketStatus>, u32) {
+        pub fn bucket_list(
+            &self,
+            offset: u32,
+            limit: u32,
+            filter_owner_id: Option<AccountId>,
+        ) -> (Vec<BucketStatus>, u32) {
             logic::bucket_list(&Chain, offset, limit, filter_owner_id)
         }
 
@@ -238,7 +322,12 @@ mod ddc {
             logic::protocol_config(&Chain)
         }
         #[ink(message)]
-        pub fn admin_set_verifying_key(&mut self, shape: CircuitShape, vk: Vec<u8>, insecure: bool) -> Result<[u8; 32]> {
+        pub fn admin_set_verifying_key(
+            &mut self,
+            shape: CircuitShape,
+            vk: Vec<u8>,
+            insecure: bool,
+        ) -> Result<[u8; 32]> {
             logic::admin_set_verifying_key(&mut Chain, shape, vk, insecure)
         }
         #[ink(message)]
@@ -306,7 +395,14 @@ mod ddc {
 
         // Epochs.
         #[ink(message)]
-        pub fn commit_root(&mut self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, root: [u8; 32], chunk_count: u64) -> Result<()> {
+        pub fn commit_root(
+            &mut self,
+            cluster_id: ClusterId,
+            vnode: VNodeIndex,
+            epoch: Epoch,
+            root: [u8; 32],
+            chunk_count: u64,
+        ) -> Result<()> {
             logic::commit_root(&mut Chain, cluster_id, vnode, epoch, root, chunk_count)
         }
         #[ink(message)]
@@ -348,7 +444,13 @@ mod ddc {
             logic::report_fault(&mut Chain, cluster_id, epoch, vnode)
         }
         #[ink(message)]
-        pub fn rebut_fault(&mut self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, proof: [u8; PROOF_BYTES]) -> Result<()> {
+        pub fn rebut_fault(
+            &mut self,
+            cluster_id: ClusterId,
+            epoch: Epoch,
+            vnode: VNodeIndex,
+            proof: [u8; PROOF_BYTES],
+        ) -> Result<()> {
             logic::rebut_fault(&mut Chain, cluster_id, epoch, vnode, proof)
         }
         #[ink(message)]

@@ -1,3 +1,4 @@
+pub mod chain;
 pub mod circuit;
 pub mod proof_file;
 pub mod prove;

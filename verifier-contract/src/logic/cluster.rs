@@ -71,7 +71,9 @@ impl Cluster {
 }
 
 fn total_rent(h: &impl Host, vnodes: &[NodeId]) -> Result<Balance> {
-    vnodes.iter().try_fold(0 as Balance, |sum, id| sum.checked_add(node::get(h, *id)?.rent_per_month).ok_or(Error::Overflow))
+    vnodes
+        .iter()
+        .try_fold(0 as Balance, |sum, id| sum.checked_add(node::get(h, *id)?.rent_per_month).ok_or(Error::Overflow))
 }
 
 fn check_trusted(h: &impl Host, manager: AccountId, node: &node::Node) -> Result<()> {
@@ -82,7 +84,12 @@ fn check_trusted(h: &impl Host, manager: AccountId, node: &node::Node) -> Result
 }
 
 /// The caller becomes the manager; vnodes go round-robin over `node_ids`.
-pub fn cluster_create(h: &mut impl Host, vnode_count: u32, node_ids: Vec<NodeId>, cluster_params: Params) -> Result<ClusterId> {
+pub fn cluster_create(
+    h: &mut impl Host,
+    vnode_count: u32,
+    node_ids: Vec<NodeId>,
+    cluster_params: Params,
+) -> Result<ClusterId> {
     check_params(&cluster_params)?;
     let manager = h.caller();
     if vnode_count == 0 {
@@ -124,7 +131,12 @@ pub fn cluster_reserve_resource(h: &mut impl Host, cluster_id: ClusterId, amount
 }
 
 /// Moves a vnode (and its reservation) to another node; `total_rent` follows the new rents.
-pub fn cluster_replace_node(h: &mut impl Host, cluster_id: ClusterId, vnode_index: VNodeIndex, new_node_id: NodeId) -> Result<()> {
+pub fn cluster_replace_node(
+    h: &mut impl Host,
+    cluster_id: ClusterId,
+    vnode_index: VNodeIndex,
+    new_node_id: NodeId,
+) -> Result<()> {
     let mut cluster = get(h, cluster_id)?;
     let manager = h.caller();
     cluster.only_manager(manager)?;

@@ -66,6 +66,8 @@ pub enum Error {
     DisputeWindowClosed,
     NotHostingNode,
     NothingToDistribute,
+    /// The Groth16 verifier contract could not be called.
+    VerifierCallFailed,
 }
 
 pub type Result<T> = core::result::Result<T, Error>;

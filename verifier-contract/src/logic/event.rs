@@ -7,43 +7,180 @@ use ink::prelude::vec::Vec;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     // The seed's events.
-    BucketCreated { bucket_id: BucketId, owner_id: AccountId },
-    BucketAllocated { bucket_id: BucketId, cluster_id: ClusterId, resource: Resource },
-    BucketSettlePayment { bucket_id: BucketId, cluster_id: ClusterId },
-    ClusterCreated { cluster_id: ClusterId, manager: AccountId, cluster_params: Params },
-    ClusterNodeReplaced { cluster_id: ClusterId, node_id: NodeId, vnode_index: VNodeIndex },
-    ClusterReserveResource { cluster_id: ClusterId, resource: Resource },
-    ClusterDistributeRevenues { cluster_id: ClusterId, provider_id: AccountId },
-    NodeCreated { node_id: NodeId, provider_id: AccountId, rent_per_month: Balance, node_params: Params },
-    Deposit { account_id: AccountId, value: Balance },
-    GrantPermission { account_id: AccountId, permission: Permission },
-    RevokePermission { account_id: AccountId, permission: Permission },
+    BucketCreated {
+        bucket_id: BucketId,
+        owner_id: AccountId,
+    },
+    BucketAllocated {
+        bucket_id: BucketId,
+        cluster_id: ClusterId,
+        resource: Resource,
+    },
+    BucketSettlePayment {
+        bucket_id: BucketId,
+        cluster_id: ClusterId,
+    },
+    ClusterCreated {
+        cluster_id: ClusterId,
+        manager: AccountId,
+        cluster_params: Params,
+    },
+    ClusterNodeReplaced {
+        cluster_id: ClusterId,
+        node_id: NodeId,
+        vnode_index: VNodeIndex,
+    },
+    ClusterReserveResource {
+        cluster_id: ClusterId,
+        resource: Resource,
+    },
+    ClusterDistributeRevenues {
+        cluster_id: ClusterId,
+        provider_id: AccountId,
+    },
+    NodeCreated {
+        node_id: NodeId,
+        provider_id: AccountId,
+        rent_per_month: Balance,
+        node_params: Params,
+    },
+    Deposit {
+        account_id: AccountId,
+        value: Balance,
+    },
+    GrantPermission {
+        account_id: AccountId,
+        permission: Permission,
+    },
+    RevokePermission {
+        account_id: AccountId,
+        permission: Permission,
+    },
     // What the seed lacked.
-    Withdraw { account_id: AccountId, value: Balance },
-    BucketDeallocated { bucket_id: BucketId, cluster_id: ClusterId, resource: Resource },
+    Withdraw {
+        account_id: AccountId,
+        value: Balance,
+    },
+    BucketDeallocated {
+        bucket_id: BucketId,
+        cluster_id: ClusterId,
+        resource: Resource,
+    },
     // Staking.
-    NodeBonded { cluster_id: ClusterId, node_id: NodeId, value: Balance },
-    NodeUnbonding { cluster_id: ClusterId, node_id: NodeId },
-    NodeStakeWithdrawn { cluster_id: ClusterId, node_id: NodeId, value: Balance },
-    ValidatorBonded { validator: AccountId, value: Balance },
-    ValidatorAdmitted { validator: AccountId },
-    ValidatorUnbonding { validator: AccountId },
-    ValidatorStakeWithdrawn { validator: AccountId, value: Balance },
+    NodeBonded {
+        cluster_id: ClusterId,
+        node_id: NodeId,
+        value: Balance,
+    },
+    NodeUnbonding {
+        cluster_id: ClusterId,
+        node_id: NodeId,
+    },
+    NodeStakeWithdrawn {
+        cluster_id: ClusterId,
+        node_id: NodeId,
+        value: Balance,
+    },
+    ValidatorBonded {
+        validator: AccountId,
+        value: Balance,
+    },
+    ValidatorAdmitted {
+        validator: AccountId,
+    },
+    ValidatorUnbonding {
+        validator: AccountId,
+    },
+    ValidatorStakeWithdrawn {
+        validator: AccountId,
+        value: Balance,
+    },
     // Proof of storage.
-    VerifyingKeySet { hash: [u8; 32], insecure: bool },
-    VerificationEnabled { cluster_id: ClusterId, epoch_start_ms: u64 },
-    RootCommitted { cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, node_id: NodeId, root: [u8; 32], chunk_count: u64 },
-    SeedCommitted { cluster_id: ClusterId, epoch: Epoch, validator: AccountId },
-    SeedRevealed { cluster_id: ClusterId, epoch: Epoch, validator: AccountId },
+    VerifyingKeySet {
+        hash: [u8; 32],
+        insecure: bool,
+    },
+    VerificationEnabled {
+        cluster_id: ClusterId,
+        epoch_start_ms: u64,
+    },
+    RootCommitted {
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+        node_id: NodeId,
+        root: [u8; 32],
+        chunk_count: u64,
+    },
+    SeedCommitted {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        validator: AccountId,
+    },
+    SeedRevealed {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        validator: AccountId,
+    },
     /// `seed` is `None` when no validator revealed: the epoch cannot be verified.
-    EpochSeed { cluster_id: ClusterId, epoch: Epoch, seed: Option<[u8; 32]> },
-    ProofsVerified { cluster_id: ClusterId, epoch: Epoch, vnodes: Vec<VNodeIndex>, submitter: AccountId },
-    Attested { cluster_id: ClusterId, epoch: Epoch, validator: AccountId, vnodes: Vec<VNodeIndex> },
-    Passed { cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, node_id: NodeId },
-    FaultReported { cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, node_id: NodeId, reporter: AccountId },
-    FaultRebutted { cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, node_id: NodeId, reporter: AccountId },
-    FaultFinal { cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex, node_id: NodeId, slashed: Balance },
-    VNodeFlagged { cluster_id: ClusterId, vnode: VNodeIndex, node_id: NodeId, faults: u32 },
-    ValidatorPenalized { validator: AccountId, value: Balance },
-    EpochsSettled { cluster_id: ClusterId, from: Epoch, to: Epoch, withheld: Balance },
+    EpochSeed {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        seed: Option<[u8; 32]>,
+    },
+    ProofsVerified {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnodes: Vec<VNodeIndex>,
+        submitter: AccountId,
+    },
+    Attested {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        validator: AccountId,
+        vnodes: Vec<VNodeIndex>,
+    },
+    Passed {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+    },
+    FaultReported {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+        reporter: AccountId,
+    },
+    FaultRebutted {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+        reporter: AccountId,
+    },
+    FaultFinal {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+        slashed: Balance,
+    },
+    VNodeFlagged {
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+        faults: u32,
+    },
+    ValidatorPenalized {
+        validator: AccountId,
+        value: Balance,
+    },
+    EpochsSettled {
+        cluster_id: ClusterId,
+        from: Epoch,
+        to: Epoch,
+        withheld: Balance,
+    },
 }

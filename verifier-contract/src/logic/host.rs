@@ -3,6 +3,7 @@
 //! same rules, so they cannot drift apart.
 
 use super::{AccountId, Balance, Error, Event};
+use ddc_primitives::groth16::EncodedStatement;
 use scale::{Decode, Encode};
 
 pub trait Host {
@@ -17,6 +18,11 @@ pub trait Host {
     /// Pays `value` out of the contract's balance.
     fn transfer(&mut self, to: AccountId, value: Balance) -> Result<(), Error>;
     fn emit(&mut self, event: Event);
+    /// Whether every statement's Groth16 proof holds under `vk` (one pairing check, or a batch
+    /// bound to `entropy`). Errors: `VerifyingKeyInvalid`, `ProofMalformed`.
+    fn verify_proofs(&mut self, vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> Result<bool, Error>;
+    /// Whether `vk` decodes as a storage-proof verifying key.
+    fn check_vk(&mut self, vk: &[u8]) -> bool;
     /// Raw contract storage under a SCALE-encoded key.
     fn read<K: Encode, V: Decode>(&self, key: &K) -> Option<V>;
     fn write<K: Encode, V: Encode>(&mut self, key: &K, value: &V);

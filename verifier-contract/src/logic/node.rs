@@ -50,7 +50,12 @@ impl Node {
 }
 
 /// The caller becomes the node's provider.
-pub fn node_create(h: &mut impl Host, rent_per_month: Balance, node_params: Params, capacity: Resource) -> Result<NodeId> {
+pub fn node_create(
+    h: &mut impl Host,
+    rent_per_month: Balance,
+    node_params: Params,
+    capacity: Resource,
+) -> Result<NodeId> {
     check_params(&node_params)?;
     let provider_id = h.caller();
     let node_id = NodeCount::get(h);

@@ -115,9 +115,16 @@ pub fn protocol_config(h: &impl Host) -> ProtocolConfig {
 }
 
 /// Registers the verifying key of a circuit shape; returns its hash.
-pub fn admin_set_verifying_key(h: &mut impl Host, shape: CircuitShape, vk: Vec<u8>, insecure: bool) -> Result<[u8; 32]> {
+pub fn admin_set_verifying_key(
+    h: &mut impl Host,
+    shape: CircuitShape,
+    vk: Vec<u8>,
+    insecure: bool,
+) -> Result<[u8; 32]> {
     perm::only_with(h, Permission::SuperAdmin)?;
-    ddc_primitives::groth16::check_vk(&vk).map_err(|_| Error::VerifyingKeyInvalid)?;
+    if !h.check_vk(&vk) {
+        return Err(Error::VerifyingKeyInvalid);
+    }
     let hash = ddc_primitives::groth16::vk_hash(&vk);
     VerifyingKeys::insert(h, &shape, &VerifyingKeyRecord { hash, insecure, bytes: vk });
     h.emit(Event::VerifyingKeySet { hash, insecure });

@@ -1,8 +1,8 @@
 //! The epoch seed: validators commit to a secret in the commit phase and reveal it in the reveal
 //! phase; the seed hashes every reveal, so nobody knows it while commitments are open.
 
-use super::config::{enabled, Phase};
 use super::config::Protocol;
+use super::config::{enabled, Phase};
 use super::stake::{only_validator, penalize_validator};
 use crate::logic::store::Map;
 use crate::logic::{tag, AccountId, ClusterId, Epoch, Error, Event, Host, Result};

@@ -9,10 +9,9 @@ use super::stake::{only_validator, penalize_validator, slash_node};
 use crate::logic::fee::bp_of;
 use crate::logic::store::Map;
 use crate::logic::{
-    account, cluster, node, tag, AccountId, Balance, ClusterId, Epoch, Error, Event, Host, NodeId, Result,
-    VNodeIndex,
+    account, cluster, node, tag, AccountId, Balance, ClusterId, Epoch, Error, Event, Host, NodeId, Result, VNodeIndex,
 };
-use ddc_primitives::groth16::{self, PublicInputs, PROOF_BYTES};
+use ddc_primitives::groth16::{EncodedStatement, PROOF_BYTES};
 use ink::prelude::vec::Vec;
 
 /// A storage proof of one vnode replica, as validators and nodes submit it.
@@ -75,20 +74,32 @@ fn commitment(h: &impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Ep
     Commitments::get(h, &(cluster_id, vnode, epoch)).ok_or(Error::NoCommitment)
 }
 
-fn public_inputs(seed: &[u8; 32], cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, c: &Commitment) -> Result<PublicInputs> {
-    Ok(PublicInputs {
-        root: ddc_primitives::encoding::fr_from_bytes(&c.root).ok_or(Error::InvalidParams)?,
-        chunk_count: c.chunk_count,
-        seed: ddc_primitives::challenge::replica_seed(seed, cluster_id, vnode, c.node_id, epoch),
-    })
+/// What the verifier checks for a vnode's proof: its committed root and size, and the seed that
+/// binds it to this cluster, vnode, node and epoch.
+fn statement(
+    seed: &[u8; 32],
+    cluster_id: ClusterId,
+    vnode: VNodeIndex,
+    epoch: Epoch,
+    c: &Commitment,
+    proof: [u8; PROOF_BYTES],
+) -> EncodedStatement {
+    let replica = ddc_primitives::challenge::replica_seed(seed, cluster_id, vnode, c.node_id, epoch);
+    (c.root, c.chunk_count, ddc_primitives::encoding::fr_to_bytes(&replica), proof)
 }
 
-fn prepared_key(h: &impl Host, v: &Verification) -> Result<groth16::PreparedVerifyingKey<groth16::Bn254>> {
+/// Verifies statements under the cluster's pinned key.
+fn verify_statements(
+    h: &mut impl Host,
+    v: &Verification,
+    statements: &[EncodedStatement],
+    entropy: &[u8; 32],
+) -> Result<bool> {
     let key = VerifyingKeys::get(h, &v.config.shape).ok_or(Error::VerifyingKeyMissing)?;
     if key.hash != v.config.vk_hash {
         return Err(Error::VerifyingKeyMismatch);
     }
-    groth16::decode_vk(&key.bytes).map_err(|_| Error::VerifyingKeyInvalid)
+    h.verify_proofs(&key.bytes, statements, entropy)
 }
 
 /// Verifies a batch of proofs for one epoch with one random linear combination and records a
@@ -123,12 +134,10 @@ pub fn submit_proofs(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, ite
         if Faults::contains(h, &(cluster_id, item.vnode, epoch)) {
             return Err(Error::FaultExists);
         }
-        let proof = groth16::decode_proof(&item.proof).map_err(|_| Error::ProofMalformed)?;
-        batch.push((public_inputs(&seed, cluster_id, item.vnode, epoch, &c)?, proof));
+        batch.push(statement(&seed, cluster_id, item.vnode, epoch, &c, item.proof));
         vnodes.push(item.vnode);
     }
-    let pvk = prepared_key(h, &v)?;
-    if !groth16::batch_verify(&pvk, &batch, &seed) {
+    if !verify_statements(h, &v, &batch, &seed)? {
         return Err(Error::BatchInvalid);
     }
     for item in &items {
@@ -209,9 +218,7 @@ pub fn rebut_fault(
     }
     let seed = finalized_seed(h, cluster_id, epoch)?.ok_or(Error::NoSeed)?;
     let c = commitment(h, cluster_id, vnode, epoch)?;
-    let inputs = public_inputs(&seed, cluster_id, vnode, epoch, &c)?;
-    let proof = groth16::decode_proof(&proof).map_err(|_| Error::ProofMalformed)?;
-    if !groth16::verify(&prepared_key(h, &v)?, &inputs, &proof) {
+    if !verify_statements(h, &v, &[statement(&seed, cluster_id, vnode, epoch, &c, proof)], &seed)? {
         return Err(Error::ProofInvalid);
     }
     Faults::remove(h, &key);

@@ -1,0 +1,177 @@
+//! Typed DDC contract calls over any [`ChainClient`]: arguments SCALE-encoded behind the
+//! message's selector, outputs decoded from ink!'s `Result<R, LangError>`, contract errors typed.
+
+use crate::client::{ChainClient, ChainError, Receipt};
+use crate::{AccountId, Balance};
+use async_trait::async_trait;
+use ddc_primitives::groth16::PROOF_BYTES;
+use ddc_primitives::ids::{BucketId, ClusterId, Epoch, NodeId, VNodeIndex};
+use ddc_verifier_contract::logic::{
+    Account, Bond, BucketStatus, ClusterStatus, Commitment, EpochInfo, Error as ContractError, Fault, NodeStatus,
+    ProofItem, Verification, VerifyingKeyRecord,
+};
+use ddc_verifier_contract::native::selector;
+use scale::{Decode, Encode};
+
+pub fn call_data<A: Encode>(message: &str, args: A) -> Vec<u8> {
+    let mut data = selector(message).to_vec();
+    args.encode_to(&mut data);
+    data
+}
+
+fn decode<T: Decode>(message: &str, output: &[u8]) -> Result<T, ChainError> {
+    match <Result<T, u8>>::decode(&mut &output[..]) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(ChainError::Rejected(format!("{message}: ink! LangError {e}"))),
+        Err(e) => Err(ChainError::Protocol(format!("{message}: undecodable output: {e}"))),
+    }
+}
+
+/// The DDC contract's messages that the daemons and the CLI use.
+#[async_trait]
+pub trait Ddc: ChainClient {
+    /// A read-only message.
+    async fn query<A: Encode + Send, T: Decode>(&self, message: &str, args: A) -> Result<T, ChainError> {
+        let output = self.query_raw(call_data(message, args)).await?;
+        decode(message, &output)
+    }
+
+    /// A read-only message returning `Result<T, Error>`.
+    async fn query_result<A: Encode + Send, T: Decode>(&self, message: &str, args: A) -> Result<T, ChainError> {
+        self.query::<A, Result<T, ContractError>>(message, args).await?.map_err(ChainError::Contract)
+    }
+
+    /// A signed message returning `Result<T, Error>`, with `value` attached; waits until final.
+    async fn transact<A: Encode + Send, T: Decode>(
+        &self,
+        value: Balance,
+        message: &str,
+        args: A,
+    ) -> Result<(T, Receipt), ChainError> {
+        let receipt = self.submit_raw(value, call_data(message, args)).await?;
+        let out = decode::<Result<T, ContractError>>(message, &receipt.output)?.map_err(ChainError::Contract)?;
+        Ok((out, receipt))
+    }
+
+    async fn node_get(&self, node_id: NodeId) -> Result<NodeStatus, ChainError> {
+        self.query_result("node_get", node_id).await
+    }
+    async fn node_list(
+        &self,
+        offset: u32,
+        limit: u32,
+        provider: Option<AccountId>,
+    ) -> Result<(Vec<NodeStatus>, u32), ChainError> {
+        self.query("node_list", (offset, limit, provider)).await
+    }
+    async fn cluster_get(&self, cluster_id: ClusterId) -> Result<ClusterStatus, ChainError> {
+        self.query_result("cluster_get", cluster_id).await
+    }
+    async fn bucket_get(&self, bucket_id: BucketId) -> Result<BucketStatus, ChainError> {
+        self.query_result("bucket_get", bucket_id).await
+    }
+    async fn account_get(&self, account: AccountId) -> Result<Account, ChainError> {
+        self.query_result("account_get", account).await
+    }
+    async fn cluster_verification(&self, cluster_id: ClusterId) -> Result<Option<Verification>, ChainError> {
+        self.query("cluster_verification", cluster_id).await
+    }
+    async fn cluster_epoch(&self, cluster_id: ClusterId) -> Result<EpochInfo, ChainError> {
+        self.query_result("cluster_epoch", cluster_id).await
+    }
+    async fn epoch_seed(&self, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>, ChainError> {
+        self.query_result("epoch_seed", (cluster_id, epoch)).await
+    }
+    async fn commitment_get(
+        &self,
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+    ) -> Result<Option<Commitment>, ChainError> {
+        self.query("commitment_get", (cluster_id, vnode, epoch)).await
+    }
+    async fn pass_get(
+        &self,
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+    ) -> Result<Option<NodeId>, ChainError> {
+        self.query("pass_get", (cluster_id, vnode, epoch)).await
+    }
+    async fn fault_get(
+        &self,
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+    ) -> Result<Option<Fault>, ChainError> {
+        self.query("fault_get", (cluster_id, vnode, epoch)).await
+    }
+    async fn node_bond_get(&self, cluster_id: ClusterId, node_id: NodeId) -> Result<Option<Bond>, ChainError> {
+        self.query("node_bond_get", (cluster_id, node_id)).await
+    }
+    async fn verifying_key(
+        &self,
+        shape: ddc_verifier_contract::logic::CircuitShape,
+    ) -> Result<Option<VerifyingKeyRecord>, ChainError> {
+        self.query("verifying_key", shape).await
+    }
+    async fn validator_list(&self) -> Result<Vec<AccountId>, ChainError> {
+        self.query("validator_list", ()).await
+    }
+
+    async fn node_create(&self, rent_per_month: Balance, params: String, capacity: u32) -> Result<NodeId, ChainError> {
+        Ok(self.transact(0, "node_create", (rent_per_month, params, capacity)).await?.0)
+    }
+    async fn node_bond(&self, cluster_id: ClusterId, node_id: NodeId, stake: Balance) -> Result<(), ChainError> {
+        Ok(self.transact(stake, "node_bond", (cluster_id, node_id)).await?.0)
+    }
+    async fn commit_root(
+        &self,
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+        root: [u8; 32],
+        chunk_count: u64,
+    ) -> Result<(), ChainError> {
+        Ok(self.transact(0, "commit_root", (cluster_id, vnode, epoch, root, chunk_count)).await?.0)
+    }
+    async fn seed_commit(&self, cluster_id: ClusterId, epoch: Epoch, commitment: [u8; 32]) -> Result<(), ChainError> {
+        Ok(self.transact(0, "seed_commit", (cluster_id, epoch, commitment)).await?.0)
+    }
+    async fn seed_reveal(&self, cluster_id: ClusterId, epoch: Epoch, secret: [u8; 32]) -> Result<(), ChainError> {
+        Ok(self.transact(0, "seed_reveal", (cluster_id, epoch, secret)).await?.0)
+    }
+    async fn submit_proofs(
+        &self,
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        items: Vec<ProofItem>,
+    ) -> Result<(), ChainError> {
+        Ok(self.transact(0, "submit_proofs", (cluster_id, epoch, items)).await?.0)
+    }
+    async fn attest(&self, cluster_id: ClusterId, epoch: Epoch, vnodes: Vec<VNodeIndex>) -> Result<(), ChainError> {
+        Ok(self.transact(0, "attest", (cluster_id, epoch, vnodes)).await?.0)
+    }
+    async fn report_fault(&self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) -> Result<(), ChainError> {
+        Ok(self.transact(0, "report_fault", (cluster_id, epoch, vnode)).await?.0)
+    }
+    async fn rebut_fault(
+        &self,
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        proof: [u8; PROOF_BYTES],
+    ) -> Result<(), ChainError> {
+        Ok(self.transact(0, "rebut_fault", (cluster_id, epoch, vnode, proof)).await?.0)
+    }
+    async fn finalize_fault(
+        &self,
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+    ) -> Result<Balance, ChainError> {
+        Ok(self.transact(0, "finalize_fault", (cluster_id, epoch, vnode)).await?.0)
+    }
+}
+
+impl<C: ChainClient + ?Sized> Ddc for C {}

@@ -1,0 +1,56 @@
+//! sr25519 keys, as users hold them for any Substrate chain. The named development accounts
+//! (`//Alice`, `//Bob`, …) are public knowledge: INSECURE, for local networks only.
+
+use crate::AccountId;
+use subxt_signer::sr25519::{self, Keypair};
+use subxt_signer::SecretUri;
+
+/// Funded at the embedded chain's genesis. INSECURE: anyone can derive these keys.
+pub const DEV_ACCOUNTS: [&str; 12] =
+    ["alice", "bob", "charlie", "dave", "eve", "ferdie", "vera", "victor", "walter", "xena", "yuri", "zoe"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("invalid secret URI or seed: {0}")]
+    Uri(String),
+}
+
+/// A key that signs calls.
+#[derive(Clone)]
+pub struct Signer {
+    pair: Keypair,
+}
+
+impl Signer {
+    /// From a secret URI (`//Alice`, a mnemonic with derivations, or `0x…` seed hex).
+    pub fn from_uri(uri: &str) -> Result<Self, KeyError> {
+        let uri: SecretUri = uri.parse().map_err(|e| KeyError::Uri(format!("{e:?}")))?;
+        Ok(Self { pair: Keypair::from_uri(&uri).map_err(|e| KeyError::Uri(format!("{e:?}")))? })
+    }
+
+    /// A named development account (`alice` → `//Alice`). INSECURE.
+    pub fn dev(name: &str) -> Result<Self, KeyError> {
+        let mut chars = name.chars();
+        let first = chars.next().ok_or_else(|| KeyError::Uri("empty name".into()))?;
+        Self::from_uri(&format!("//{}{}", first.to_uppercase(), chars.as_str()))
+    }
+
+    pub fn account(&self) -> AccountId {
+        AccountId::from(self.pair.public_key().0)
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.pair.sign(message).0
+    }
+}
+
+/// Whether `signature` is `account`'s sr25519 signature of `message`.
+pub fn verify(account: &AccountId, message: &[u8], signature: &[u8; 64]) -> bool {
+    let public = sr25519::PublicKey(*<AccountId as AsRef<[u8; 32]>>::as_ref(account));
+    sr25519::verify(&sr25519::Signature(*signature), message, &public)
+}
+
+/// The account of a named development key.
+pub fn dev_account(name: &str) -> Result<AccountId, KeyError> {
+    Signer::dev(name).map(|s| s.account())
+}

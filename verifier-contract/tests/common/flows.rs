@@ -1,0 +1,306 @@
+//! The contract's main flows, written once against [`Runtime`]: the seed's worked example, and
+//! epochs of proof-of-storage with on-chain verification, faults, slashing and rebuttals.
+
+use super::proofs::{fixture, CHUNKS};
+use super::*;
+use ddc_verifier_contract::logic::{
+    seed_commitment, BucketStatus, ClusterStatus, Error, FeeConfig, NodeStatus, ProofItem, ProtocolConfig,
+    VerificationConfig, VerificationMode, MS_PER_MONTH, TOKEN,
+};
+
+/// The seed's worked example: 3 nodes at 10 TOKEN rent, 6 vnodes, reserve 10, allocate 1,
+/// deposit 10 TOKEN, settle after 5 ms, distribute with a 1% network and a 2% management fee.
+/// The arithmetic is in `docs/contract.md`.
+pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
+    // Start at t = one month so that the stream's floor arithmetic matches the seed's t = 0.
+    let t0 = MS_PER_MONTH;
+    c.rt.set_time(t0);
+    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
+        .into_iter()
+        .map(|p| {
+            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
+            c.ok(p, "node_create", (10 * TOKEN, String::from("{\"url\":\"http://n\"}"), 100u32))
+        })
+        .collect();
+    assert_eq!(nodes, vec![1, 2, 3], "id 0 is reserved");
+    let (listed, count): (Vec<NodeStatus>, u32) = c.query("node_list", (1u32, 100u32, None::<AccountId>));
+    assert_eq!((listed.len(), count), (3, 4));
+
+    assert_eq!(
+        c.tx::<_, u32>(FERDIE, "cluster_create", (6u32, nodes.clone(), String::new())),
+        Err(Error::ClusterManagerIsNotTrusted)
+    );
+    let cluster: u32 = c.ok(EVE, "cluster_create", (6u32, nodes.clone(), String::from("{}")));
+    assert_eq!(
+        c.tx::<_, ()>(FERDIE, "cluster_reserve_resource", (cluster, 10u32)),
+        Err(Error::UnauthorizedClusterManager)
+    );
+    c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
+    let status: ClusterStatus = c.ok(ALICE, "cluster_get", cluster);
+    assert_eq!(status.cluster.vnodes, vec![1, 2, 3, 1, 2, 3]);
+    assert_eq!(status.cluster.total_rent, 60 * TOKEN);
+    let n1: NodeStatus = c.ok(ALICE, "node_get", 1u32);
+    assert_eq!(n1.node.free_resource, 100 - 2 * 10);
+
+    let bucket: u32 = c.ok(FERDIE, "bucket_create", (String::from("{}"), cluster));
+    c.ok::<_, ()>(FERDIE, "bucket_alloc_into_cluster", (bucket, 1u32));
+    c.send::<_, Result<(), Error>>(FERDIE, 10 * TOKEN, "account_deposit", ()).unwrap();
+    let status: BucketStatus = c.ok(ALICE, "bucket_get", bucket);
+    assert_eq!(status.rent_covered_until_ms - t0, 446_400_000, "MS_PER_MONTH / 6");
+
+    c.rt.set_time(t0 + 5);
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", bucket);
+    let revenues = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
+    assert_eq!(revenues, 1120, "60 TOKEN × 5 ms / MS_PER_MONTH");
+    let ferdie: ddc_verifier_contract::logic::Account = c.ok(ALICE, "account_get", account(FERDIE));
+    assert_eq!(ferdie.deposit, 10 * TOKEN - 1120);
+
+    assert_eq!(c.tx::<_, ()>(BOB, "admin_set_fee_config", FeeConfig::default()), Err(Error::Unauthorized));
+    let fees =
+        FeeConfig { network_fee_bp: 100, network_fee_destination: account(ALICE), cluster_management_fee_bp: 200 };
+    c.ok::<_, ()>(ALICE, "admin_set_fee_config", fees);
+    let before: Vec<Balance> = [ALICE, BOB, CHARLIE, DAVE, EVE].map(|a| c.rt.balance(account(a))).to_vec();
+    c.rt.take_events();
+    c.ok::<_, ()>(FERDIE, "cluster_distribute_revenues", cluster);
+    let earned: Vec<Balance> =
+        [ALICE, BOB, CHARLIE, DAVE, EVE].iter().zip(&before).map(|(a, b)| c.rt.balance(account(*a)) - b).collect();
+    assert_eq!(earned, vec![11, 362, 362, 362, 22], "network fee, 3 providers × 2 vnodes × 181, management fee");
+    let left = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
+    assert_eq!(left, 1, "the rounding remainder stays in the cluster");
+    let paid: Vec<AccountId> =
+        c.rt.take_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::ClusterDistributeRevenues { provider_id, .. } => Some(provider_id),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(paid, [BOB, CHARLIE, DAVE, BOB, CHARLIE, DAVE].map(account).to_vec(), "one event per vnode");
+
+    // What the seed lacked: de-allocation stops the stream; the unspent deposit comes back.
+    c.ok::<_, ()>(FERDIE, "bucket_dealloc_from_cluster", bucket);
+    c.rt.set_time(t0 + 1_000_000);
+    let deposit = c.ok::<_, ddc_verifier_contract::logic::Account>(ALICE, "account_get", account(FERDIE)).deposit;
+    assert_eq!(c.ok::<_, Balance>(ALICE, "account_withdrawable", account(FERDIE)), deposit, "nothing streams any more");
+    let before = c.rt.balance(account(FERDIE));
+    c.ok::<_, ()>(FERDIE, "account_withdraw", deposit);
+    assert_eq!(c.rt.balance(account(FERDIE)) - before, deposit);
+    assert_eq!(c.tx::<_, ()>(FERDIE, "account_withdraw", 1 as Balance), Err(Error::InsufficientBalance));
+}
+
+/// A cluster of 4 vnodes on 3 nodes with verification on, two admitted validators and a paying
+/// bucket; epochs are 10 s, the dispute window 3 s.
+pub struct Pos {
+    pub cluster: u32,
+    pub start: u64,
+    pub vnodes: Vec<u32>,
+}
+
+pub const EPOCH: u64 = 10_000;
+pub const DISPUTE: u64 = 3_000;
+pub const NODE_STAKE: Balance = 5 * TOKEN;
+pub const VALIDATOR_STAKE: Balance = 10 * TOKEN;
+pub const FALSE_REPORT: Balance = 2 * TOKEN;
+pub const MISSED_REVEAL: Balance = TOKEN;
+
+fn secret(who: u8, epoch: u64) -> [u8; 32] {
+    let mut s = [who; 32];
+    s[..8].copy_from_slice(&epoch.to_le_bytes());
+    s
+}
+
+pub fn provider_of(node: u32) -> u8 {
+    [BOB, CHARLIE, DAVE][node as usize - 1]
+}
+
+pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_count: u32) -> Pos {
+    let start = 1_000_000;
+    c.rt.set_time(start);
+    let f = fixture();
+    let protocol = ProtocolConfig {
+        validator_stake: VALIDATOR_STAKE,
+        validator_unbonding_ms: 60_000,
+        false_report_penalty: FALSE_REPORT,
+        missed_reveal_penalty: MISSED_REVEAL,
+        max_validators: 16,
+        max_batch: 64,
+    };
+    c.ok::<_, ()>(ALICE, "admin_set_protocol_config", protocol);
+    assert_eq!(
+        c.tx::<_, [u8; 32]>(ALICE, "admin_set_verifying_key", (f.shape(), vec![1u8; 10], true)),
+        Err(Error::VerifyingKeyInvalid)
+    );
+    let vk_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (f.shape(), f.vk.clone(), true));
+    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
+        .into_iter()
+        .map(|p| {
+            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
+            c.ok(p, "node_create", (TOKEN, String::new(), 1000u32))
+        })
+        .collect();
+    let cluster: u32 = c.ok(EVE, "cluster_create", (vnode_count, nodes.clone(), String::new()));
+    c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
+    let config = VerificationConfig {
+        mode,
+        shape: f.shape(),
+        vk_hash,
+        epoch_len_ms: EPOCH,
+        node_stake: NODE_STAKE,
+        unbonding_ms: 1_000,
+        dispute_window_ms: DISPUTE,
+        attest_threshold: 2,
+        slash_bp: 5_000,
+        reporter_reward_bp: 1_000,
+        max_consecutive_faults: 2,
+        validator_fee_bp: 500,
+    };
+    let wrong = VerificationConfig { vk_hash: [0; 32], ..config };
+    assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, wrong)), Err(Error::VerifyingKeyMismatch));
+    c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
+    for node in &nodes {
+        c.send::<_, Result<(), Error>>(provider_of(*node), NODE_STAKE, "node_bond", (cluster, *node)).unwrap();
+    }
+    for v in [VERA, VICTOR] {
+        assert_eq!(c.tx::<_, ()>(v, "seed_commit", (cluster, 0u64, [0u8; 32])), Err(Error::NotValidator));
+        c.send::<_, Result<(), Error>>(v, VALIDATOR_STAKE, "validator_bond", ()).unwrap();
+        c.ok::<_, ()>(ALICE, "admin_admit_validator", account(v));
+    }
+    let bucket: u32 = c.ok(FERDIE, "bucket_create", (String::new(), cluster));
+    c.ok::<_, ()>(FERDIE, "bucket_alloc_into_cluster", (bucket, 1u32));
+    c.send::<_, Result<(), Error>>(FERDIE, 1000 * TOKEN, "account_deposit", ()).unwrap();
+    let vnodes = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.vnodes;
+    Pos { cluster, start, vnodes }
+}
+
+impl Pos {
+    pub fn at(&self, epoch: u64, offset: u64) -> u64 {
+        self.start + epoch * EPOCH + offset
+    }
+
+    /// Commit phase (every node commits, `revealers` and `silent` commit seeds), reveal phase
+    /// (only `revealers` reveal), then the next epoch: returns the epoch's seed.
+    pub fn run_epoch<R: Runtime>(&self, c: &mut Contract<R>, epoch: u64, revealers: &[u8], silent: &[u8]) -> [u8; 32] {
+        let f = fixture();
+        c.rt.set_time(self.at(epoch, 1));
+        for (vnode, node) in self.vnodes.iter().enumerate() {
+            let vnode = vnode as u32;
+            c.ok::<_, ()>(provider_of(*node), "commit_root", (self.cluster, vnode, epoch, f.root(vnode), CHUNKS));
+        }
+        assert_eq!(
+            c.tx::<_, ()>(FERDIE, "commit_root", (self.cluster, 0u32, epoch, f.root(0), CHUNKS)),
+            Err(Error::NotHostingNode)
+        );
+        for v in revealers.iter().chain(silent) {
+            let commitment = seed_commitment(&secret(*v, epoch), &account(*v), self.cluster, epoch);
+            c.ok::<_, ()>(*v, "seed_commit", (self.cluster, epoch, commitment));
+        }
+        c.rt.set_time(self.at(epoch, EPOCH / 2));
+        let late = provider_of(self.vnodes[1]);
+        assert_eq!(
+            c.tx::<_, ()>(late, "commit_root", (self.cluster, 1u32, epoch, f.root(1), CHUNKS)),
+            Err(Error::WrongEpochPhase)
+        );
+        for v in revealers {
+            c.ok::<_, ()>(*v, "seed_reveal", (self.cluster, epoch, secret(*v, epoch)));
+        }
+        c.rt.set_time(self.at(epoch + 1, 1));
+        c.ok::<_, Option<[u8; 32]>>(ALICE, "epoch_finalize_seed", (self.cluster, epoch)).expect("a revealed seed")
+    }
+
+    pub fn proof(&self, seed: &[u8; 32], epoch: u64, vnode: u32) -> ProofItem {
+        let node_id = self.vnodes[vnode as usize];
+        ProofItem { vnode, node_id, proof: fixture().prove(seed, self.cluster, vnode, node_id, epoch) }
+    }
+}
+
+/// Proofs mode end to end: an honest epoch is verified on-chain in one batch and paid; a node
+/// that does not prove is reported, cannot rebut, and is slashed while its share is withheld; a
+/// false report is rebutted with a proof and penalises the reporter; a validator that does not
+/// reveal is penalised.
+pub fn proofs_epochs<R: Runtime>(c: &mut Contract<R>) {
+    let p = pos_setup(c, VerificationMode::Proofs, 4);
+    let cl = p.cluster;
+
+    // Epoch 0: all honest.
+    let seed0 = p.run_epoch(c, 0, &[VERA, VICTOR], &[]);
+    let items: Vec<ProofItem> = (0..4).map(|v| p.proof(&seed0, 0, v)).collect();
+    let mut tampered = items.clone();
+    tampered[2].proof[40] ^= 1;
+    assert!(matches!(
+        c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, tampered)),
+        Err(Error::BatchInvalid | Error::ProofMalformed)
+    ));
+    let mut replayed = items.clone();
+    replayed[1].proof = items[0].proof; // vnode 0's proof offered for vnode 1
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, replayed)), Err(Error::BatchInvalid));
+    assert_eq!(c.tx::<_, ()>(FERDIE, "submit_proofs", (cl, 0u64, items.clone())), Err(Error::Unauthorized));
+    c.ok::<_, ()>(VERA, "submit_proofs", (cl, 0u64, items.clone()));
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, items)), Err(Error::AlreadyPassed));
+    for v in 0..4u32 {
+        assert_eq!(c.query::<_, Option<u32>>("pass_get", (cl, v, 0u64)), Some(p.vnodes[v as usize]));
+    }
+
+    // Epoch 1: the node hosting vnode 3 lost its data and gives no proof; Victor commits and never reveals.
+    let seed1 = p.run_epoch(c, 1, &[VERA], &[VICTOR]);
+    let victor =
+        c.query::<_, Option<ddc_verifier_contract::logic::Validator>>("validator_get", account(VICTOR)).unwrap();
+    assert_eq!(victor.bond.amount, VALIDATOR_STAKE - MISSED_REVEAL, "missed reveal penalised");
+    let items: Vec<ProofItem> = (0..3).map(|v| p.proof(&seed1, 1, v)).collect();
+    c.ok::<_, ()>(VERA, "submit_proofs", (cl, 1u64, items));
+    c.ok::<_, ()>(VERA, "report_fault", (cl, 1u64, 3u32));
+    let faulty = p.vnodes[3];
+    let wrong = p.proof(&seed0, 0, 3).proof; // last epoch's proof does not rebut this one
+    assert_eq!(c.tx::<_, ()>(provider_of(faulty), "rebut_fault", (cl, 1u64, 3u32, wrong)), Err(Error::ProofInvalid));
+    assert_eq!(c.tx::<_, Balance>(ALICE, "finalize_fault", (cl, 1u64, 3u32)), Err(Error::DisputeWindowOpen));
+
+    // Epoch 2 runs; meanwhile the dispute window of epoch 1's fault closes and it is final.
+    let seed2 = p.run_epoch(c, 2, &[VERA, VICTOR], &[]);
+    let reporter_before = c.rt.balance(account(VERA));
+    let treasury_before: Balance = c.query("treasury", ());
+    let slashed: Balance = c.ok(ALICE, "finalize_fault", (cl, 1u64, 3u32));
+    assert_eq!(slashed, NODE_STAKE / 2);
+    assert_eq!(c.rt.balance(account(VERA)) - reporter_before, slashed / 10, "reporter reward");
+    assert_eq!(c.query::<_, Balance>("treasury", ()) - treasury_before, slashed - slashed / 10);
+    assert_eq!(c.query::<_, u32>("vnode_fault_streak", (cl, 3u32)), 1);
+
+    // Epoch 2: Vera falsely reports vnode 1; its node rebuts with a valid proof.
+    c.ok::<_, ()>(VERA, "report_fault", (cl, 2u64, 1u32));
+    let rebuttal = p.proof(&seed2, 2, 1).proof;
+    let vera_bond = |c: &mut Contract<R>| {
+        c.query::<_, Option<ddc_verifier_contract::logic::Validator>>("validator_get", account(VERA))
+            .unwrap()
+            .bond
+            .amount
+    };
+    let before = vera_bond(c);
+    c.ok::<_, ()>(provider_of(p.vnodes[1]), "rebut_fault", (cl, 2u64, 1u32, rebuttal));
+    assert_eq!(before - vera_bond(c), FALSE_REPORT, "the false reporter is penalised");
+    assert_eq!(c.query::<_, Option<u32>>("pass_get", (cl, 1u32, 2u64)), Some(p.vnodes[1]));
+
+    // Settle epochs 0 and 1: every vnode is paid for epoch 0; vnode 3's share of epoch 1 is withheld.
+    c.rt.set_time(p.at(3, DISPUTE + 1));
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", 1u32);
+    let providers = [BOB, CHARLIE, DAVE];
+    let before: Vec<Balance> = providers.map(|a| c.rt.balance(account(a))).to_vec();
+    let treasury_before: Balance = c.query("treasury", ());
+    c.ok::<_, ()>(ALICE, "cluster_distribute_revenues", cl);
+    let earned: Vec<Balance> = providers.iter().zip(&before).map(|(a, b)| c.rt.balance(account(*a)) - b).collect();
+    let withheld = c.query::<_, Balance>("treasury", ()) - treasury_before;
+    assert!(withheld > 0, "the failed share went to the treasury");
+    // Bob hosts vnodes 0 and 3: he is paid 3 epoch-shares of 4; Charlie and Dave 2 of 2.
+    assert_eq!(earned[1], earned[2]);
+    assert_eq!(earned[0], earned[1] + withheld, "Bob lost exactly the withheld share");
+    assert_eq!(c.tx::<_, ()>(ALICE, "cluster_distribute_revenues", cl), Err(Error::NothingToDistribute));
+}
+
+/// Attestations mode: a vnode passes once the threshold of validators attested it.
+pub fn attestation_epoch<R: Runtime>(c: &mut Contract<R>) {
+    let p = pos_setup(c, VerificationMode::Attestations, 4);
+    p.run_epoch(c, 0, &[VERA, VICTOR], &[]);
+    c.ok::<_, ()>(VERA, "attest", (p.cluster, 0u64, vec![0u32, 1, 2, 3]));
+    assert_eq!(c.query::<_, Option<u32>>("pass_get", (p.cluster, 0u32, 0u64)), None, "one of two attestations");
+    assert_eq!(c.tx::<_, ()>(VERA, "attest", (p.cluster, 0u64, vec![0u32])), Err(Error::AlreadyVoted));
+    c.ok::<_, ()>(VICTOR, "attest", (p.cluster, 0u64, vec![0u32, 1, 2, 3]));
+    assert_eq!(c.query::<_, Option<u32>>("pass_get", (p.cluster, 0u32, 0u64)), Some(p.vnodes[0]));
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (p.cluster, 0u64, Vec::<ProofItem>::new())), Err(Error::WrongMode));
+}

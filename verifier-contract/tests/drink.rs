@@ -1,0 +1,138 @@
+//! The contracts' wasm (built by `scripts/build-contract.sh`) deployed into real pallet-contracts
+//! in-process by drink: the same flows as the native tests, run through real calls, and the
+//! on-chain cost (weight) of verifying storage proofs.
+
+mod common;
+
+use common::flows::{self, EPOCH};
+use common::*;
+use ddc_verifier_contract::logic::{AccountId, Balance, Event, ProofItem, VerificationMode};
+use drink::minimal::{MinimalSandbox, MinimalSandboxRuntime};
+use drink::pallet_contracts::Determinism;
+use drink::sandbox_api::prelude::*;
+use drink::{AccountId32, Sandbox, Weight};
+use scale::{Decode, Encode};
+
+/// Enough for any call here; the weight actually used is what is reported.
+const GAS: Weight = Weight::from_parts(1_000_000_000_000_000, 64 * 1024 * 1024);
+
+struct Drink {
+    sandbox: MinimalSandbox,
+    core: AccountId32,
+    events: Vec<Event>,
+    /// Weight consumed by the last call.
+    weight: Weight,
+}
+
+fn wasm(name: &str) -> Vec<u8> {
+    let path = format!("{}/../target/contract/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; build it with scripts/build-contract.sh"))
+}
+
+fn id(a: AccountId) -> AccountId32 {
+    AccountId32::new(*a.as_ref())
+}
+
+impl Drink {
+    fn new() -> Self {
+        let mut sandbox = MinimalSandbox::default();
+        for n in 1..=8 {
+            sandbox.mint_into(&id(account(n)), ENDOWMENT).unwrap();
+        }
+        let deploy = |sandbox: &mut MinimalSandbox, code: Vec<u8>, data: Vec<u8>| {
+            let r = sandbox.deploy_contract(code, 0, data, vec![], id(account(ALICE)), GAS, None);
+            let r = r.result.unwrap_or_else(|e| panic!("deploy: {e:?}"));
+            assert!(!r.result.did_revert(), "constructor reverted");
+            r.account_id
+        };
+        let verifier =
+            deploy(&mut sandbox, wasm("ddc_groth16_verifier"), ddc_verifier_contract::native::selector("new").to_vec());
+        let mut data = ddc_verifier_contract::native::selector("new").to_vec();
+        AccountId::from(<[u8; 32]>::from(verifier)).encode_to(&mut data);
+        let core = deploy(&mut sandbox, wasm("ddc_verifier_contract"), data);
+        Self { sandbox, core, events: Vec::new(), weight: Weight::zero() }
+    }
+}
+
+impl Runtime for Drink {
+    fn call(&mut self, origin: AccountId, value: Balance, data: Vec<u8>) -> Vec<u8> {
+        let r =
+            self.sandbox.call_contract(self.core.clone(), value, data, id(origin), GAS, None, Determinism::Enforced);
+        self.weight = r.gas_consumed;
+        for record in r.events.unwrap_or_default() {
+            if let <MinimalSandboxRuntime as drink::frame_system::Config>::RuntimeEvent::Contracts(
+                drink::pallet_contracts::Event::ContractEmitted { contract, data },
+            ) = record.event
+            {
+                if contract == self.core {
+                    self.events.push(Event::decode(&mut &data[..]).expect("a DdcEvent"));
+                }
+            }
+        }
+        let out = r.result.unwrap_or_else(|e| panic!("call trapped: {e:?}"));
+        out.data
+    }
+    fn set_time(&mut self, now_ms: u64) {
+        self.sandbox.set_timestamp(now_ms);
+    }
+    fn balance(&mut self, who: AccountId) -> Balance {
+        self.sandbox.free_balance(&id(who))
+    }
+    fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+}
+
+fn drink() -> Contract<Drink> {
+    Contract { rt: Drink::new() }
+}
+
+#[test]
+fn seed_worked_example_in_pallet_contracts() {
+    flows::seed_worked_example(&mut drink());
+}
+
+#[test]
+fn proofs_mode_epochs_faults_rebuttals_and_gated_payouts_in_pallet_contracts() {
+    flows::proofs_epochs(&mut drink());
+}
+
+#[test]
+fn attestation_mode_in_pallet_contracts() {
+    flows::attestation_epoch(&mut drink());
+}
+
+/// The on-chain cost of verification: one proof (a rebuttal, the dispute path) and batches of
+/// 16 and 64 (`submit_proofs`), with ref_time in ms of a 2 s block.
+#[test]
+fn weight_of_on_chain_verification() {
+    let mut c = drink();
+    let p = flows::pos_setup(&mut c, VerificationMode::Proofs, 82);
+    let seed = p.run_epoch(&mut c, 0, &[VERA, VICTOR], &[]);
+    let mut report = Vec::new();
+    let mut next = 0u32;
+    for n in [1u32, 16, 64] {
+        let items: Vec<ProofItem> = (next..next + n).map(|v| p.proof(&seed, 0, v)).collect();
+        next += n;
+        c.ok::<_, ()>(VERA, "submit_proofs", (p.cluster, 0u64, items));
+        report.push((format!("submit_proofs, {n} proof(s)"), n, c.rt.weight));
+    }
+    c.ok::<_, ()>(VERA, "report_fault", (p.cluster, 0u64, 81u32));
+    let rebuttal = p.proof(&seed, 0, 81).proof;
+    c.ok::<_, ()>(flows::provider_of(p.vnodes[81]), "rebut_fault", (p.cluster, 0u64, 81u32, rebuttal));
+    report.push(("rebut_fault (single proof)".into(), 1, c.rt.weight));
+    c.rt.set_time(p.at(1, 1));
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", 1u32);
+    report.push(("bucket_settle_payment".into(), 0, c.rt.weight));
+    for (what, n, w) in &report {
+        let ms = w.ref_time() as f64 / 1e9;
+        let per = if *n > 0 { format!(", {:.1} ms per proof", ms / *n as f64) } else { String::new() };
+        println!(
+            "RESULT weight {what}: ref_time {} ({ms:.1} ms, {:.1}% of a 2 s block{per}), proof_size {} B",
+            w.ref_time(),
+            ms / 20.0,
+            w.proof_size()
+        );
+    }
+    let _ = EPOCH;
+}
