@@ -7,10 +7,10 @@ mod common;
 use common::flows::{self, EPOCH};
 use common::*;
 use ddc_verifier_contract::logic::{AccountId, Balance, Event, ProofItem, VerificationMode};
-use drink::minimal::{MinimalSandbox, MinimalSandboxRuntime};
+use drink::minimal::{MinimalSandbox, RuntimeEvent};
 use drink::pallet_contracts::Determinism;
 use drink::sandbox_api::prelude::*;
-use drink::{AccountId32, Sandbox, Weight};
+use drink::{AccountId32, Weight};
 use scale::{Decode, Encode};
 
 /// Enough for any call here; the weight actually used is what is reported.
@@ -22,6 +22,8 @@ struct Drink {
     events: Vec<Event>,
     /// Weight consumed by the last call.
     weight: Weight,
+    /// System events already read.
+    seen: usize,
 }
 
 fn wasm(name: &str) -> Vec<u8> {
@@ -50,7 +52,8 @@ impl Drink {
         let mut data = ddc_verifier_contract::native::selector("new").to_vec();
         AccountId::from(<[u8; 32]>::from(verifier)).encode_to(&mut data);
         let core = deploy(&mut sandbox, wasm("ddc_verifier_contract"), data);
-        Self { sandbox, core, events: Vec::new(), weight: Weight::zero() }
+        let seen = sandbox.events().len();
+        Self { sandbox, core, events: Vec::new(), weight: Weight::zero(), seen }
     }
 }
 
@@ -59,10 +62,13 @@ impl Runtime for Drink {
         let r =
             self.sandbox.call_contract(self.core.clone(), value, data, id(origin), GAS, None, Determinism::Enforced);
         self.weight = r.gas_consumed;
-        for record in r.events.unwrap_or_default() {
-            if let <MinimalSandboxRuntime as drink::frame_system::Config>::RuntimeEvent::Contracts(
-                drink::pallet_contracts::Event::ContractEmitted { contract, data },
-            ) = record.event
+        // The block's event log grows across calls: read only what this call added.
+        let log = self.sandbox.events();
+        let new = log.get(self.seen..).unwrap_or(&log[..]).to_vec();
+        self.seen = log.len();
+        for record in new {
+            if let RuntimeEvent::Contracts(drink::pallet_contracts::Event::ContractEmitted { contract, data }) =
+                record.event
             {
                 if contract == self.core {
                     self.events.push(Event::decode(&mut &data[..]).expect("a DdcEvent"));
@@ -114,7 +120,8 @@ fn weight_of_on_chain_verification() {
     for n in [1u32, 16, 64] {
         let items: Vec<ProofItem> = (next..next + n).map(|v| p.proof(&seed, 0, v)).collect();
         next += n;
-        c.ok::<_, ()>(VERA, "submit_proofs", (p.cluster, 0u64, items));
+        let result = c.tx::<_, ()>(VERA, "submit_proofs", (p.cluster, 0u64, items));
+        println!("submit_proofs {n}: {result:?} weight {:?}", c.rt.weight);
         report.push((format!("submit_proofs, {n} proof(s)"), n, c.rt.weight));
     }
     c.ok::<_, ()>(VERA, "report_fault", (p.cluster, 0u64, 81u32));
