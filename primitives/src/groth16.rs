@@ -134,6 +134,23 @@ fn batch_coefficients(items: &[(PublicInputs, Proof<Bn254>)], entropy: &[u8; 32]
         .collect()
 }
 
+/// Pairs per Miller-loop chunk: bounds the line coefficients alive at once (~17 KiB per G2
+/// point), which matters inside a contract's 1 MiB of memory.
+const MILLER_CHUNK: usize = 8;
+
+/// `Π e'(g1_i, g2_i)` before the final exponentiation, a chunk of pairs at a time.
+fn chunked_miller_loop(
+    g1: &[G1Affine],
+    mut g2: impl Iterator<Item = <Bn254 as Pairing>::G2Prepared>,
+) -> ark_ec::pairing::MillerLoopOutput<Bn254> {
+    let mut acc = <Bn254 as Pairing>::TargetField::ONE;
+    for g1 in g1.chunks(MILLER_CHUNK) {
+        let chunk: Vec<_> = g2.by_ref().take(g1.len()).collect();
+        acc *= Bn254::multi_miller_loop(g1.iter().copied(), chunk).0;
+    }
+    ark_ec::pairing::MillerLoopOutput(acc)
+}
+
 /// Checks N proofs at once; true iff (with overwhelming probability) every proof is valid.
 /// `entropy` is the verifier's randomness (fresh per batch off-chain, the block's on-chain).
 pub fn batch_verify(
@@ -160,9 +177,10 @@ pub fn batch_verify(
     let c = G1Projective::msm_unchecked(&cs, &r).into_affine();
     let scaled_a =
         G1Projective::normalize_batch(&items.iter().zip(&r).map(|((_, p), ri)| p.a * ri).collect::<Vec<_>>());
-    let g1 = scaled_a.into_iter().chain([vk_x, c]);
+    let g1: Vec<G1Affine> = scaled_a.into_iter().chain([vk_x, c]).collect();
+    // Prepared lazily, a chunk at a time.
     let g2 = items.iter().map(|(_, p)| p.b.into()).chain([pvk.gamma_g2_neg_pc.clone(), pvk.delta_g2_neg_pc.clone()]);
-    let Some(lhs) = Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)) else {
+    let Some(lhs) = Bn254::final_exponentiation(chunked_miller_loop(&g1, g2)) else {
         return false;
     };
     let sum: Fr = r.iter().sum();
@@ -176,7 +194,15 @@ pub type EncodedStatement = ([u8; 32], u64, [u8; 32], [u8; PROOF_BYTES]);
 /// Decodes a key and statements and checks them: one pairing check for a single statement, a
 /// random-linear-combination batch for more (coefficients bound to `entropy` and every statement).
 pub fn verify_encoded(vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> Result<bool, EncodingError> {
-    let pvk = decode_vk(vk)?;
+    verify_statements(&decode_vk(vk)?, statements, entropy)
+}
+
+/// [`verify_encoded`] under an already prepared key.
+pub fn verify_statements(
+    pvk: &PreparedVerifyingKey<Bn254>,
+    statements: &[EncodedStatement],
+    entropy: &[u8; 32],
+) -> Result<bool, EncodingError> {
     let mut items = Vec::with_capacity(statements.len());
     for (root, chunk_count, seed, proof) in statements {
         let root = crate::encoding::fr_from_bytes(root).ok_or(EncodingError::ProofPoints)?;
@@ -184,7 +210,34 @@ pub fn verify_encoded(vk: &[u8], statements: &[EncodedStatement], entropy: &[u8;
         items.push((PublicInputs { root, chunk_count: *chunk_count, seed }, decode_proof(proof)?));
     }
     Ok(match items.as_slice() {
-        [(inputs, proof)] => verify(&pvk, inputs, proof),
-        _ => batch_verify(&pvk, &items, entropy),
+        [(inputs, proof)] => verify(pvk, inputs, proof),
+        _ => batch_verify(pvk, &items, entropy),
+    })
+}
+
+/// A prepared key as a verifier caches it: the key uncompressed and `e(α, β)`, so that loading
+/// it needs neither point decompression, nor subgroup checks, nor a pairing. Only for bytes this
+/// code wrote from a checked key.
+pub fn encode_prepared(pvk: &PreparedVerifyingKey<Bn254>) -> Vec<u8> {
+    let mut out = Vec::new();
+    pvk.vk.serialize_uncompressed(&mut out).expect("writing to a Vec");
+    pvk.alpha_g1_beta_g2.serialize_uncompressed(&mut out).expect("writing to a Vec");
+    out
+}
+
+/// Loads what [`encode_prepared`] wrote (unchecked: the key was checked before it was cached).
+pub fn decode_prepared(mut bytes: &[u8]) -> Result<PreparedVerifyingKey<Bn254>, EncodingError> {
+    let vk = VerifyingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut bytes)
+        .map_err(|_| EncodingError::VerifyingKey)?;
+    let alpha_g1_beta_g2 = <Bn254 as Pairing>::TargetField::deserialize_uncompressed_unchecked(&mut bytes)
+        .map_err(|_| EncodingError::VerifyingKey)?;
+    if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
+        return Err(EncodingError::VerifyingKeyInputs(vk.gamma_abc_g1.len().saturating_sub(1)));
+    }
+    Ok(PreparedVerifyingKey {
+        gamma_g2_neg_pc: (-vk.gamma_g2).into(),
+        delta_g2_neg_pc: (-vk.delta_g2).into(),
+        alpha_g1_beta_g2,
+        vk,
     })
 }

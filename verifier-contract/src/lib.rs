@@ -65,7 +65,7 @@ mod ddc {
             })
         }
         fn check_vk(&mut self, vk: &[u8]) -> bool {
-            self.call_verifier(ExecutionInput::new(Selector::new(ink::selector_bytes!("check_vk"))).push_arg(vk))
+            self.call_verifier(ExecutionInput::new(Selector::new(ink::selector_bytes!("register_vk"))).push_arg(vk))
                 .unwrap_or(false)
         }
         fn read<K: scale::Encode, V: scale::Decode>(&self, key: &K) -> Option<V> {

@@ -21,7 +21,7 @@ pub trait Host {
     /// Whether every statement's Groth16 proof holds under `vk` (one pairing check, or a batch
     /// bound to `entropy`). Errors: `VerifyingKeyInvalid`, `ProofMalformed`.
     fn verify_proofs(&mut self, vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> Result<bool, Error>;
-    /// Whether `vk` decodes as a storage-proof verifying key.
+    /// Whether `vk` decodes as a storage-proof verifying key (the verifier may cache it prepared).
     fn check_vk(&mut self, vk: &[u8]) -> bool;
     /// Raw contract storage under a SCALE-encoded key.
     fn read<K: Encode, V: Decode>(&self, key: &K) -> Option<V>;

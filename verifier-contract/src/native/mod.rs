@@ -5,7 +5,7 @@
 
 mod dispatch;
 
-pub use dispatch::{dispatch, selector, DispatchError, Output, MESSAGES};
+pub use dispatch::{dispatch, selector, DispatchError, Output, MESSAGES, PAYABLE};
 
 use crate::logic::{self, AccountId, Balance, Error, Event, Host};
 use ddc_primitives::groth16::EncodedStatement;

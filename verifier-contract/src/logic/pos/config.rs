@@ -80,7 +80,8 @@ pub struct ProtocolConfig {
     /// Taken from a validator that committed to a seed and did not reveal.
     pub missed_reveal_penalty: Balance,
     pub max_validators: u32,
-    /// Proofs per `submit_proofs` call.
+    /// Proofs per `submit_proofs` call: sized so that a batch fits a block's weight (measured in
+    /// pallet-contracts: see `docs/contract.md`).
     pub max_batch: u32,
 }
 
@@ -92,7 +93,7 @@ impl Default for ProtocolConfig {
             false_report_penalty: 0,
             missed_reveal_penalty: 0,
             max_validators: 64,
-            max_batch: 64,
+            max_batch: 4,
         }
     }
 }
