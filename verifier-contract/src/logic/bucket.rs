@@ -166,18 +166,13 @@ pub fn bucket_list(
     limit: u32,
     filter_owner_id: Option<AccountId>,
 ) -> (Vec<BucketStatus>, u32) {
-    let count = BucketCount::get(h);
-    let end = offset.saturating_add(limit).min(count);
-    let buckets = (offset..end)
-        .filter_map(|bucket_id| {
-            let bucket = Buckets::get(h, &bucket_id)?;
-            if filter_owner_id.is_some_and(|o| o != bucket.owner_id) {
-                return None;
-            }
-            status(h, bucket_id, bucket).ok()
-        })
-        .collect();
-    (buckets, count)
+    super::page(BucketCount::get(h), offset, limit, |bucket_id| {
+        let bucket = Buckets::get(h, &bucket_id)?;
+        if filter_owner_id.is_some_and(|o| o != bucket.owner_id) {
+            return None;
+        }
+        status(h, bucket_id, bucket).ok()
+    })
 }
 
 impl Default for Bucket {

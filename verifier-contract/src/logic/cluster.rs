@@ -175,18 +175,13 @@ pub fn cluster_list(
     limit: u32,
     filter_manager_id: Option<AccountId>,
 ) -> (Vec<ClusterStatus>, u32) {
-    let count = ClusterCount::get(h);
-    let end = offset.saturating_add(limit).min(count);
-    let clusters = (offset..end)
-        .filter_map(|cluster_id| {
-            let cluster = Clusters::get(h, &cluster_id)?;
-            if filter_manager_id.is_some_and(|m| m != cluster.manager_id) {
-                return None;
-            }
-            Some(ClusterStatus { cluster_id, cluster, params: ClusterParams::get(h, &cluster_id).unwrap_or_default() })
-        })
-        .collect();
-    (clusters, count)
+    super::page(ClusterCount::get(h), offset, limit, |cluster_id| {
+        let cluster = Clusters::get(h, &cluster_id)?;
+        if filter_manager_id.is_some_and(|m| m != cluster.manager_id) {
+            return None;
+        }
+        Some(ClusterStatus { cluster_id, cluster, params: ClusterParams::get(h, &cluster_id).unwrap_or_default() })
+    })
 }
 
 /// Pays `value` to `to`; the zero account burns it (the contract keeps it, spendable by nobody).

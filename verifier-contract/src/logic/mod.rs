@@ -55,6 +55,18 @@ pub fn zero_account() -> AccountId {
     AccountId::from([0; 32])
 }
 
+/// The seed's listing: ids `[offset, offset + limit)` below `count` that `item` keeps, and
+/// `count` (the number of ids handed out, id 0 included).
+pub(crate) fn page<T>(
+    count: u32,
+    offset: u32,
+    limit: u32,
+    item: impl FnMut(u32) -> Option<T>,
+) -> (ink::prelude::vec::Vec<T>, u32) {
+    let end = offset.saturating_add(limit).min(count);
+    ((offset..end).filter_map(item).collect(), count)
+}
+
 pub(crate) fn check_params(params: &Params) -> Result<()> {
     if params.len() > PARAMS_MAX_LEN {
         return Err(Error::ParamsTooBig);

@@ -90,18 +90,13 @@ pub fn node_list(
     limit: u32,
     filter_provider_id: Option<AccountId>,
 ) -> (Vec<NodeStatus>, u32) {
-    let count = NodeCount::get(h);
-    let end = offset.saturating_add(limit).min(count);
-    let nodes = (offset..end)
-        .filter_map(|node_id| {
-            let node = Nodes::get(h, &node_id)?;
-            if filter_provider_id.is_some_and(|p| p != node.provider_id) {
-                return None;
-            }
-            Some(NodeStatus { node_id, node, params: NodeParams::get(h, &node_id).unwrap_or_default() })
-        })
-        .collect();
-    (nodes, count)
+    super::page(NodeCount::get(h), offset, limit, |node_id| {
+        let node = Nodes::get(h, &node_id)?;
+        if filter_provider_id.is_some_and(|p| p != node.provider_id) {
+            return None;
+        }
+        Some(NodeStatus { node_id, node, params: NodeParams::get(h, &node_id).unwrap_or_default() })
+    })
 }
 
 impl Default for Node {

@@ -32,6 +32,12 @@ pub struct Call<'a> {
     events: Vec<Event>,
 }
 
+impl<'a> Call<'a> {
+    fn new(state: &'a State, caller: AccountId, value: Balance) -> Self {
+        Call { state, caller, value, writes: BTreeMap::new(), transfers: Vec::new(), events: Vec::new() }
+    }
+}
+
 impl Host for Call<'_> {
     fn caller(&self) -> AccountId {
         self.caller
@@ -115,8 +121,7 @@ impl State {
         if self.balance(&caller) < value {
             return Err(Error::InsufficientBalance);
         }
-        let mut call =
-            Call { state: self, caller, value, writes: BTreeMap::new(), transfers: Vec::new(), events: Vec::new() };
+        let mut call = Call::new(self, caller, value);
         let out = message(&mut call)?;
         let Call { writes, transfers, events, .. } = call;
         self.apply(caller, value, writes, transfers);
@@ -131,18 +136,33 @@ impl State {
         value: Balance,
         data: &[u8],
     ) -> Result<(Output, Vec<Event>), DispatchError> {
-        if self.balance(&caller) < value {
-            return Err(DispatchError::InsufficientBalance);
-        }
-        let mut call =
-            Call { state: self, caller, value, writes: BTreeMap::new(), transfers: Vec::new(), events: Vec::new() };
-        let out = dispatch(&mut call, data)?;
+        let (out, call) = self.evaluate(caller, value, data)?;
         if out.reverted {
             return Ok((out, Vec::new()));
         }
         let Call { writes, transfers, events, .. } = call;
         self.apply(caller, value, writes, transfers);
         Ok((out, events))
+    }
+
+    /// Runs ink! call data without keeping anything (a dry run, as `ContractsApi_call`).
+    pub fn dry_run(
+        &self,
+        caller: AccountId,
+        value: Balance,
+        data: &[u8],
+    ) -> Result<(Output, Vec<Event>), DispatchError> {
+        self.evaluate(caller, value, data).map(|(out, call)| (out, call.events))
+    }
+
+    /// Dispatches a message over this state; its effects stay in the returned call.
+    fn evaluate(&self, caller: AccountId, value: Balance, data: &[u8]) -> Result<(Output, Call<'_>), DispatchError> {
+        if self.balance(&caller) < value {
+            return Err(DispatchError::InsufficientBalance);
+        }
+        let mut call = Call::new(self, caller, value);
+        let out = dispatch(&mut call, data)?;
+        Ok((out, call))
     }
 
     fn apply(
@@ -164,27 +184,9 @@ impl State {
         }
     }
 
-    /// Runs ink! call data without keeping anything (a dry run, as `ContractsApi_call`).
-    pub fn dry_run(
-        &self,
-        caller: AccountId,
-        value: Balance,
-        data: &[u8],
-    ) -> Result<(Output, Vec<Event>), DispatchError> {
-        if self.balance(&caller) < value {
-            return Err(DispatchError::InsufficientBalance);
-        }
-        let mut call =
-            Call { state: self, caller, value, writes: BTreeMap::new(), transfers: Vec::new(), events: Vec::new() };
-        let out = dispatch(&mut call, data)?;
-        Ok((out, call.events))
-    }
-
     /// Runs a read-only message.
     pub fn query<T>(&self, caller: AccountId, message: impl FnOnce(&Call) -> T) -> T {
-        let call =
-            Call { state: self, caller, value: 0, writes: BTreeMap::new(), transfers: Vec::new(), events: Vec::new() };
-        message(&call)
+        message(&Call::new(self, caller, 0))
     }
 
     /// Everything the contract owes or holds aside: deposits, cluster revenues, node and
