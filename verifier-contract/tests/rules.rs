@@ -180,9 +180,9 @@ fn total_money(s: &State) -> u128 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
-    /// Over random call sequences (64 × up to 60 calls): money is conserved — everything the
+    /// Over random call sequences (1000 × up to 60 calls): money is conserved — everything the
     /// contract holds is accounted for as deposits, revenues, stake, treasury or burned fees, and
     /// nothing is created or lost — and an unauthorised caller never changes the state.
     #[test]
