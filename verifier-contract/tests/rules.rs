@@ -5,7 +5,7 @@ mod common;
 
 use common::flows;
 use common::*;
-use ddc_verifier_contract::logic::{Error, FeeConfig, Permission, TOKEN};
+use ddc_verifier_contract::logic::{Balance, Error, FeeConfig, Permission, TOKEN};
 use ddc_verifier_contract::native::State;
 use proptest::prelude::*;
 
@@ -203,4 +203,60 @@ proptest! {
             prop_assert_eq!(total_money(&c.rt.state), money);
         }
     }
+}
+
+#[test]
+fn stake_epoch_and_verification_error_paths() {
+    use common::flows::{pos_setup, EPOCH, NODE_STAKE, VALIDATOR_STAKE};
+    use ddc_verifier_contract::logic::{seed_commitment, ProofItem, VerificationMode};
+    let mut c = native();
+    let p = pos_setup(&mut c, VerificationMode::Proofs, 4);
+    let cl = p.cluster;
+    // Stake.
+    assert_eq!(c.send::<_, Result<(), Error>>(BOB, 0, "node_bond", (cl, 1u32)), Err(Error::ZeroValue));
+    assert_eq!(c.send::<_, Result<(), Error>>(CHARLIE, 1, "node_bond", (cl, 1u32)), Err(Error::UnauthorizedProvider));
+    assert_eq!(c.send::<_, Result<(), Error>>(BOB, 1, "node_bond", (9u32, 1u32)), Err(Error::VerificationNotEnabled));
+    assert_eq!(c.tx::<_, ()>(BOB, "node_withdraw_stake", (cl, 1u32)), Err(Error::StakeLocked));
+    c.ok::<_, ()>(BOB, "node_unbond", (cl, 1u32));
+    assert_eq!(c.tx::<_, ()>(BOB, "node_unbond", (cl, 1u32)), Err(Error::Unbonding));
+    assert_eq!(c.tx::<_, ()>(BOB, "node_withdraw_stake", (cl, 1u32)), Err(Error::UnbondingNotFinished));
+    // An unbonding node cannot commit.
+    let root = common::proofs::fixture().root(0);
+    assert_eq!(c.tx::<_, ()>(BOB, "commit_root", (cl, 0u32, 0u64, root, 6u64)), Err(Error::InsufficientStake));
+    c.rt.set_time(p.at(0, 1_001));
+    let before = c.rt.balance(account(BOB));
+    c.ok::<_, ()>(BOB, "node_withdraw_stake", (cl, 1u32));
+    assert_eq!(c.rt.balance(account(BOB)) - before, NODE_STAKE);
+    assert_eq!(c.tx::<_, ()>(BOB, "node_unbond", (cl, 1u32)), Err(Error::NotBonded));
+    // Validators.
+    assert_eq!(c.tx::<_, ()>(ALICE, "admin_admit_validator", account(VERA)), Err(Error::AlreadyRegistered));
+    assert_eq!(c.tx::<_, ()>(ALICE, "admin_admit_validator", account(DAVE)), Err(Error::NotBonded));
+    c.send::<_, Result<(), Error>>(DAVE, VALIDATOR_STAKE / 2, "validator_bond", ()).unwrap();
+    assert_eq!(c.tx::<_, ()>(ALICE, "admin_admit_validator", account(DAVE)), Err(Error::InsufficientStake));
+    assert_eq!(c.tx::<_, ()>(BOB, "admin_admit_validator", account(DAVE)), Err(Error::Unauthorized));
+    // Seeds.
+    let secret = [9u8; 32];
+    let commitment = seed_commitment(&secret, &account(VERA), cl, 0);
+    c.ok::<_, ()>(VERA, "seed_commit", (cl, 0u64, commitment));
+    assert_eq!(c.tx::<_, ()>(VERA, "seed_commit", (cl, 0u64, commitment)), Err(Error::AlreadyCommitted));
+    assert_eq!(c.tx::<_, ()>(VERA, "seed_reveal", (cl, 0u64, secret)), Err(Error::WrongEpochPhase));
+    c.rt.set_time(p.at(0, EPOCH / 2));
+    assert_eq!(c.tx::<_, ()>(VERA, "seed_reveal", (cl, 0u64, [8u8; 32])), Err(Error::RevealMismatch));
+    assert_eq!(c.tx::<_, ()>(VICTOR, "seed_reveal", (cl, 0u64, secret)), Err(Error::NotCommitted));
+    assert_eq!(c.tx::<_, Option<[u8; 32]>>(ALICE, "epoch_finalize_seed", (cl, 0u64)), Err(Error::EpochNotFinished));
+    // Verification.
+    c.rt.set_time(p.at(1, 1));
+    let seed: Option<[u8; 32]> = c.ok(ALICE, "epoch_finalize_seed", (cl, 0u64));
+    assert_eq!(seed, None, "Vera never revealed: nobody did");
+    let vera = c.query::<_, Option<ddc_verifier_contract::logic::Validator>>("validator_get", account(VERA)).unwrap();
+    assert_eq!(vera.bond.amount, VALIDATOR_STAKE - common::flows::MISSED_REVEAL);
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, Vec::<ProofItem>::new())), Err(Error::EmptyBatch));
+    let item = ProofItem { vnode: 1, node_id: 2, proof: [0; 128] };
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, vec![item; 65])), Err(Error::BatchTooLarge));
+    assert_eq!(c.tx::<_, ()>(VERA, "submit_proofs", (cl, 0u64, vec![item])), Err(Error::NoSeed));
+    assert_eq!(c.tx::<_, ()>(VERA, "report_fault", (cl, 0u64, 1u32)), Err(Error::NoSeed));
+    assert_eq!(c.tx::<_, ()>(BOB, "report_fault", (cl, 0u64, 1u32)), Err(Error::NotValidator));
+    assert_eq!(c.tx::<_, Balance>(ALICE, "finalize_fault", (cl, 0u64, 1u32)), Err(Error::FaultDoesNotExist));
+    assert_eq!(c.tx::<_, ()>(ALICE, "rebut_fault", (cl, 0u64, 1u32, [0u8; 128])), Err(Error::FaultDoesNotExist));
+    assert_eq!(c.tx::<_, ()>(EVE, "commit_root", (cl, 9u32, 1u64, root, 6u64)), Err(Error::VNodeDoesNotExist));
 }
