@@ -136,3 +136,27 @@ fn the_chain_keeps_its_state_across_a_restart_and_refuses_bad_calls() {
         assert_eq!(status.node.provider_id, Signer::dev("bob").unwrap().account());
     });
 }
+
+#[test]
+fn a_websocket_subscriber_sees_each_new_block_and_its_events() {
+    use futures_util::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime();
+    let (_, url) = start(dir.path(), &rt);
+    rt.block_on(async {
+        let ws_url = format!("{}/rpc/subscribe", url.replace("http://", "ws://"));
+        let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+        let bob = EmbeddedClient::connect(&url, Signer::dev("bob").unwrap()).await.unwrap();
+        let receipt_block =
+            bob.submit_raw(0, ddc_chain::calls::call_data("node_trust_manager", bob.account())).await.unwrap().block;
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.unwrap().unwrap().unwrap();
+            let block: ddc_chain::rpc::BlockEvents = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+            if block.number == receipt_block {
+                assert_eq!(block.events.len(), 1, "the GrantPermission event");
+                break;
+            }
+            assert!(block.number < receipt_block, "block {} skipped", receipt_block);
+        }
+    });
+}

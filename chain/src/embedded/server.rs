@@ -2,6 +2,7 @@
 
 use super::node::Node;
 use crate::rpc::*;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -34,6 +35,7 @@ pub fn router(node: Shared) -> Router {
         .route("/rpc/account", post(account))
         .route("/rpc/events", post(events))
         .route("/rpc/dev/set_time", post(set_time))
+        .route("/rpc/subscribe", get(subscribe))
         .layer(CorsLayer::permissive())
         .with_state(node)
 }
@@ -118,4 +120,36 @@ async fn set_time(
         ));
     }
     Ok(head(AxumState(node)).await)
+}
+
+/// A WebSocket that sends every new block as a JSON `BlockEvents` (events hex-encoded), from the
+/// next block on, until the client goes away.
+async fn subscribe(AxumState(node): AxumState<Shared>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| follow(node, socket))
+}
+
+async fn follow(node: Shared, mut socket: WebSocket) {
+    let mut head = node.subscribe();
+    let mut next = *head.borrow() + 1;
+    while head.changed().await.is_ok() {
+        let blocks = node
+            .with_chain(|c| {
+                c.events
+                    .iter()
+                    .filter(|(n, _)| *n >= next)
+                    .map(|(n, events)| BlockEvents {
+                        number: *n,
+                        events: events.iter().map(|e| to_hex(&e.encode())).collect(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+        for block in blocks {
+            next = block.number + 1;
+            let json = serde_json::to_string(&block).expect("JSON");
+            if socket.send(Message::Text(json.into())).await.is_err() {
+                return;
+            }
+        }
+    }
 }
