@@ -5,7 +5,7 @@ mod common;
 
 use common::flows;
 use common::*;
-use ddc_verifier_contract::logic::{Balance, Error, FeeConfig, Permission, TOKEN};
+use ddc_verifier_contract::logic::{AccountId, Balance, Error, FeeConfig, Permission, TOKEN};
 use ddc_verifier_contract::native::State;
 use proptest::prelude::*;
 
@@ -259,4 +259,70 @@ fn stake_epoch_and_verification_error_paths() {
     assert_eq!(c.tx::<_, Balance>(ALICE, "finalize_fault", (cl, 0u64, 1u32)), Err(Error::FaultDoesNotExist));
     assert_eq!(c.tx::<_, ()>(ALICE, "rebut_fault", (cl, 0u64, 1u32, [0u8; 128])), Err(Error::FaultDoesNotExist));
     assert_eq!(c.tx::<_, ()>(EVE, "commit_root", (cl, 9u32, 1u64, root, 6u64)), Err(Error::VNodeDoesNotExist));
+}
+
+/// The messages no flow above needs: parameter changes, listings, views and validator exit.
+#[test]
+fn remaining_messages_behave() {
+    use common::flows::{pos_setup, VALIDATOR_STAKE};
+    use ddc_verifier_contract::logic::{
+        BucketStatus, ClusterStatus, EpochInfo, Phase, ProtocolConfig, Verification, VerificationMode,
+        VerifyingKeyRecord,
+    };
+    let mut c = native();
+    let p = pos_setup(&mut c, VerificationMode::Attestations, 4);
+    let cl = p.cluster;
+    let f = common::proofs::fixture();
+    // Parameters belong to their owners.
+    c.ok::<_, ()>(BOB, "node_change_params", (1u32, String::from("{\"url\":\"http://b\"}")));
+    assert_eq!(c.tx::<_, ()>(CHARLIE, "node_change_params", (1u32, String::new())), Err(Error::UnauthorizedProvider));
+    c.ok::<_, ()>(EVE, "cluster_change_params", (cl, String::from("{\"r\":3}")));
+    assert_eq!(
+        c.tx::<_, ()>(BOB, "cluster_change_params", (cl, String::new())),
+        Err(Error::UnauthorizedClusterManager)
+    );
+    c.ok::<_, ()>(FERDIE, "bucket_change_params", (1u32, String::from("{\"public\":true}")));
+    assert_eq!(c.tx::<_, ()>(EVE, "bucket_change_params", (1u32, String::new())), Err(Error::UnauthorizedOwner));
+    // Listings, with filters, count the reserved id 0.
+    let (clusters, n): (Vec<ClusterStatus>, u32) = c.query("cluster_list", (0u32, 10u32, Some(account(EVE))));
+    assert_eq!((clusters.len(), n, clusters[0].params.as_str()), (1, 2, "{\"r\":3}"));
+    let (buckets, n): (Vec<BucketStatus>, u32) = c.query("bucket_list", (1u32, 10u32, Some(account(FERDIE))));
+    assert_eq!((buckets.len(), n, buckets[0].params.as_str()), (1, 2, "{\"public\":true}"));
+    let (none, _): (Vec<BucketStatus>, u32) = c.query("bucket_list", (1u32, 10u32, Some(account(BOB))));
+    assert!(none.is_empty());
+    // Views of the verification state.
+    let key: Option<VerifyingKeyRecord> = c.query("verifying_key", f.shape());
+    assert!(key.unwrap().insecure, "the development key is marked insecure");
+    let v: Option<Verification> = c.query("cluster_verification", cl);
+    assert_eq!(v.unwrap().config.mode, VerificationMode::Attestations);
+    let e: EpochInfo = c.ok(ALICE, "cluster_epoch", cl);
+    assert_eq!((e.epoch, e.phase), (0, Phase::Commit));
+    assert_eq!(c.query::<_, ProtocolConfig>("protocol_config", ()).max_batch, 64);
+    assert_eq!(c.query::<_, FeeConfig>("fee_config", ()), FeeConfig::default());
+    assert_eq!(c.query::<_, Vec<AccountId>>("validator_list", ()), vec![account(VERA), account(VICTOR)]);
+    p.run_epoch(&mut c, 0, &[VERA], &[]);
+    assert_eq!(c.query::<_, Vec<ddc_verifier_contract::logic::SeedCommit>>("seed_commits", (cl, 0u64)).len(), 1);
+    assert_eq!(
+        c.query::<_, Option<ddc_verifier_contract::logic::Commitment>>("commitment_get", (cl, 0u32, 0u64))
+            .unwrap()
+            .chunk_count,
+        6
+    );
+    c.ok::<_, ()>(VERA, "attest", (cl, 0u64, vec![0u32]));
+    assert_eq!(c.query::<_, Vec<(AccountId, u32)>>("validator_work", cl), vec![(account(VERA), 1)]);
+    c.ok::<_, ()>(VERA, "report_fault", (cl, 0u64, 1u32));
+    assert_eq!(
+        c.query::<_, Option<ddc_verifier_contract::logic::Fault>>("fault_get", (cl, 1u32, 0u64)).unwrap().reporter,
+        account(VERA)
+    );
+    // A validator leaves: out of the active set at once, its stake back after the delay.
+    c.ok::<_, ()>(VICTOR, "validator_unbond", ());
+    assert_eq!(c.query::<_, Vec<AccountId>>("validator_list", ()), vec![account(VERA)]);
+    assert_eq!(c.tx::<_, ()>(VICTOR, "attest", (cl, 0u64, vec![1u32])), Err(Error::NotValidator));
+    assert_eq!(c.tx::<_, ()>(VICTOR, "validator_withdraw_stake", ()), Err(Error::UnbondingNotFinished));
+    c.rt.set_time(p.at(1, 1) + 60_000);
+    let before = c.rt.balance(account(VICTOR));
+    c.ok::<_, ()>(VICTOR, "validator_withdraw_stake", ());
+    assert_eq!(c.rt.balance(account(VICTOR)) - before, VALIDATOR_STAKE);
+    assert_eq!(c.rt.state.held(), c.rt.state.balance(&c.rt.state.contract));
 }
