@@ -18,11 +18,12 @@ if command -v cargo-contract >/dev/null && rustup target list --installed 2>/dev
     exit 0
 fi
 
-if [ ! -x /usr/bin/wasm-opt ] || [ ! -d /usr/lib/rustlib/src/rust/library ] || ! command -v ld.lld-22 >/dev/null && [ ! -x /usr/lib/llvm-22/bin/ld.lld ]; then
+PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22 binaryen"
+if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
     echo "build-contract: installing Debian's wasm toolchain" >&2
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc-web cargo-web rust-web-src rust-web-llvm lld-22 binaryen >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
 fi
 
 # pallet-contracts rejects code built with linker-plugin LTO ("CodeRejected"): none here.
