@@ -53,6 +53,11 @@ pub trait Ddc: ChainClient {
         Ok((out, receipt))
     }
 
+    /// [`Ddc::transact`] without the receipt.
+    async fn act<A: Encode + Send, T: Decode>(&self, value: Balance, message: &str, args: A) -> Result<T, ChainError> {
+        Ok(self.transact(value, message, args).await?.0)
+    }
+
     async fn node_get(&self, node_id: NodeId) -> Result<NodeStatus, ChainError> {
         self.query_result("node_get", node_id).await
     }
@@ -120,10 +125,10 @@ pub trait Ddc: ChainClient {
     }
 
     async fn node_create(&self, rent_per_month: Balance, params: String, capacity: u32) -> Result<NodeId, ChainError> {
-        Ok(self.transact(0, "node_create", (rent_per_month, params, capacity)).await?.0)
+        self.act(0, "node_create", (rent_per_month, params, capacity)).await
     }
     async fn node_bond(&self, cluster_id: ClusterId, node_id: NodeId, stake: Balance) -> Result<(), ChainError> {
-        Ok(self.transact(stake, "node_bond", (cluster_id, node_id)).await?.0)
+        self.act(stake, "node_bond", (cluster_id, node_id)).await
     }
     async fn commit_root(
         &self,
@@ -133,13 +138,13 @@ pub trait Ddc: ChainClient {
         root: [u8; 32],
         chunk_count: u64,
     ) -> Result<(), ChainError> {
-        Ok(self.transact(0, "commit_root", (cluster_id, vnode, epoch, root, chunk_count)).await?.0)
+        self.act(0, "commit_root", (cluster_id, vnode, epoch, root, chunk_count)).await
     }
     async fn seed_commit(&self, cluster_id: ClusterId, epoch: Epoch, commitment: [u8; 32]) -> Result<(), ChainError> {
-        Ok(self.transact(0, "seed_commit", (cluster_id, epoch, commitment)).await?.0)
+        self.act(0, "seed_commit", (cluster_id, epoch, commitment)).await
     }
     async fn seed_reveal(&self, cluster_id: ClusterId, epoch: Epoch, secret: [u8; 32]) -> Result<(), ChainError> {
-        Ok(self.transact(0, "seed_reveal", (cluster_id, epoch, secret)).await?.0)
+        self.act(0, "seed_reveal", (cluster_id, epoch, secret)).await
     }
     async fn submit_proofs(
         &self,
@@ -147,13 +152,13 @@ pub trait Ddc: ChainClient {
         epoch: Epoch,
         items: Vec<ProofItem>,
     ) -> Result<(), ChainError> {
-        Ok(self.transact(0, "submit_proofs", (cluster_id, epoch, items)).await?.0)
+        self.act(0, "submit_proofs", (cluster_id, epoch, items)).await
     }
     async fn attest(&self, cluster_id: ClusterId, epoch: Epoch, vnodes: Vec<VNodeIndex>) -> Result<(), ChainError> {
-        Ok(self.transact(0, "attest", (cluster_id, epoch, vnodes)).await?.0)
+        self.act(0, "attest", (cluster_id, epoch, vnodes)).await
     }
     async fn report_fault(&self, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) -> Result<(), ChainError> {
-        Ok(self.transact(0, "report_fault", (cluster_id, epoch, vnode)).await?.0)
+        self.act(0, "report_fault", (cluster_id, epoch, vnode)).await
     }
     async fn rebut_fault(
         &self,
@@ -162,7 +167,7 @@ pub trait Ddc: ChainClient {
         vnode: VNodeIndex,
         proof: [u8; PROOF_BYTES],
     ) -> Result<(), ChainError> {
-        Ok(self.transact(0, "rebut_fault", (cluster_id, epoch, vnode, proof)).await?.0)
+        self.act(0, "rebut_fault", (cluster_id, epoch, vnode, proof)).await
     }
     async fn finalize_fault(
         &self,
@@ -170,7 +175,7 @@ pub trait Ddc: ChainClient {
         epoch: Epoch,
         vnode: VNodeIndex,
     ) -> Result<Balance, ChainError> {
-        Ok(self.transact(0, "finalize_fault", (cluster_id, epoch, vnode)).await?.0)
+        self.act(0, "finalize_fault", (cluster_id, epoch, vnode)).await
     }
 }
 

@@ -38,13 +38,13 @@ fn failed_calls_change_nothing_and_unknown_ids_are_typed_errors() {
     assert_eq!(c.tx::<_, ()>(BOB, "node_change_params", (0u32, String::new())), Err(Error::NodeDoesNotExist));
     assert_eq!(c.tx::<_, ()>(BOB, "bucket_settle_payment", 9u32), Err(Error::BucketDoesNotExist));
     assert_eq!(c.tx::<_, u32>(BOB, "cluster_create", (301u32, vec![1u32], String::new())), Err(Error::TooManyVNodes));
-    assert_eq!(c.tx::<_, ()>(BOB, "admin_withdraw", 1 as u128), Err(Error::Unauthorized));
-    assert_eq!(c.tx::<_, ()>(BOB, "account_withdraw", 1 as u128), Err(Error::AccountDoesNotExist));
-    assert_eq!(c.tx::<_, u32>(BOB, "node_create", (1 as u128, "x".repeat(100_001), 1u32)), Err(Error::ParamsTooBig));
+    assert_eq!(c.tx::<_, ()>(BOB, "admin_withdraw", 1_u128), Err(Error::Unauthorized));
+    assert_eq!(c.tx::<_, ()>(BOB, "account_withdraw", 1_u128), Err(Error::AccountDoesNotExist));
+    assert_eq!(c.tx::<_, u32>(BOB, "node_create", (1_u128, "x".repeat(100_001), 1u32)), Err(Error::ParamsTooBig));
     assert_eq!(c.rt.state, before);
     // Value sent to a message that is not payable is refused before it runs.
     let mut data = ddc_verifier_contract::native::selector("node_create").to_vec();
-    scale::Encode::encode_to(&(1 as u128, String::new(), 1u32), &mut data);
+    scale::Encode::encode_to(&(1_u128, String::new(), 1u32), &mut data);
     assert!(c.rt.state.call(account(BOB), 5, &data).is_err());
 }
 

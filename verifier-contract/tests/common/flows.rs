@@ -85,7 +85,7 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
     let before = c.rt.balance(account(FERDIE));
     c.ok::<_, ()>(FERDIE, "account_withdraw", deposit);
     assert_eq!(c.rt.balance(account(FERDIE)) - before, deposit);
-    assert_eq!(c.tx::<_, ()>(FERDIE, "account_withdraw", 1 as Balance), Err(Error::InsufficientBalance));
+    assert_eq!(c.tx::<_, ()>(FERDIE, "account_withdraw", 1_u128), Err(Error::InsufficientBalance));
 }
 
 /// A cluster of 4 vnodes on 3 nodes with verification on, two admitted validators and a paying
