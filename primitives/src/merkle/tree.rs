@@ -100,7 +100,7 @@ impl<S: NodeStore> AppendTree<S> {
         let a = self.shape.arity() as u64;
         let mut count = n + 1;
         for level in 1..=self.shape.height() {
-            if !count.is_multiple_of(a) {
+            if count % a != 0 {
                 break;
             }
             count /= a;
