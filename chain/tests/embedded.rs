@@ -102,10 +102,11 @@ fn attestation_mode_on_the_embedded_chain() {
 fn the_chain_keeps_its_state_across_a_restart_and_refuses_bad_calls() {
     let dir = tempfile::tempdir().unwrap();
     let rt = runtime();
-    let (node, url) = start(dir.path(), &rt);
-    let node_id = rt.block_on(async {
+    let (_, url) = start(dir.path(), &rt);
+    let (node_id, included) = rt.block_on(async {
         let bob = EmbeddedClient::connect(&url, Signer::dev("bob").unwrap()).await.unwrap();
-        let id = bob.node_create(10, "{\"url\":\"http://x\"}".into(), 100).await.unwrap();
+        let (id, receipt): (u32, _) =
+            bob.transact(0, "node_create", (10u128, String::from("{\"url\":\"http://x\"}"), 100u32)).await.unwrap();
         // A call with a forged signature is refused before it runs.
         let forged = ddc_chain::rpc::SignedCall {
             origin: bob.account(),
@@ -122,15 +123,14 @@ fn the_chain_keeps_its_state_across_a_restart_and_refuses_bad_calls() {
             .unwrap();
         assert_eq!(resp.status(), 400);
         assert!(resp.text().await.unwrap().contains("bad signature"));
-        id
+        (id, receipt.block)
     });
-    let head = rt.block_on(node.with_chain(|c| c.number));
     drop(rt); // the node stops with its runtime; what it acknowledged is on disk
     let rt = runtime();
     let (_, url) = start(dir.path(), &rt);
     rt.block_on(async {
         let alice = EmbeddedClient::connect(&url, Signer::dev("alice").unwrap()).await.unwrap();
-        assert!(alice.head().await.unwrap().number >= head);
+        assert!(alice.head().await.unwrap().number >= included, "the acknowledged block is on disk");
         let status = alice.node_get(node_id).await.unwrap();
         assert_eq!(status.params, "{\"url\":\"http://x\"}");
         assert_eq!(status.node.provider_id, Signer::dev("bob").unwrap().account());

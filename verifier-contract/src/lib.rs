@@ -32,9 +32,6 @@ mod ddc {
         fn caller(&self) -> AccountId {
             ink::env::caller::<Env>()
         }
-        fn contract(&self) -> AccountId {
-            ink::env::account_id::<Env>()
-        }
         fn transferred(&self) -> Balance {
             ink::env::transferred_value::<Env>()
         }

@@ -1,12 +1,13 @@
 //! Block production and persistence. Calls wait in a pool; each block executes them in order
 //! at the block's timestamp, persists the whole chain (fsync + atomic rename), and only then
-//! answers the callers: an acknowledged call survives a crash.
+//! answers the callers: an acknowledged call survives a crash. Blocks without calls are not
+//! written (a crash may forget them; they held nothing).
 
 use crate::keys::{dev_account, DEV_ACCOUNTS};
 use crate::rpc::SignedCall;
 use crate::{AccountId, Balance, Event};
 use ddc_verifier_contract::logic::TOKEN;
-use ddc_verifier_contract::native::{DispatchError, State};
+use ddc_verifier_contract::native::State;
 use scale::{Decode, Encode};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, VecDeque};
@@ -40,8 +41,6 @@ pub enum NodeError {
     BadSignature,
     #[error("stale nonce {got}: the next nonce of this account is {expected}")]
     Nonce { got: u64, expected: u64 },
-    #[error(transparent)]
-    Dispatch(#[from] DispatchError),
     #[error("the chain is shutting down")]
     Stopped,
     #[error("the call was not included: {0}")]
@@ -55,6 +54,7 @@ pub struct Chain {
     pub number: u64,
     pub state: State,
     pub nonces: BTreeMap<AccountId, u64>,
+    /// Events of the recent blocks that had any, oldest first.
     pub events: VecDeque<(u64, Vec<Event>)>,
 }
 
@@ -147,11 +147,13 @@ impl Node {
         true
     }
 
-    /// Produces one block: executes the pool, persists, then answers the callers.
-    pub async fn produce_block(&self) -> Result<u64, NodeError> {
+    /// Produces one block: executes the pool, persists the chain, then answers the callers.
+    /// A block without calls is persisted only when `persist` asks (at shutdown): it changed
+    /// nothing but the clock and the height. A block that cannot be persisted stops the chain:
+    /// its callers get an error, and the state on disk is the previous one.
+    pub async fn produce_block(&self, persist: bool) -> Result<u64, NodeError> {
         let pending = std::mem::take(&mut *self.pool.lock().await);
         let mut chain = self.chain.lock().await;
-        let before = chain.clone();
         chain.number += 1;
         let number = chain.number;
         if !self.config.manual_time {
@@ -166,17 +168,20 @@ impl Node {
             }
             answers.push((reply, answer));
         }
-        chain.events.push_back((number, block_events));
-        while chain.events.len() > EVENT_HISTORY {
-            chain.events.pop_front();
-        }
-        let path = Self::state_path(&self.config);
-        if let Err(source) = ddc_primitives::fs::write_atomic(&path, &chain.encode()) {
-            *chain = before;
-            for (reply, _) in answers {
-                let _ = reply.send(Err("the chain could not persist the block".into()));
+        if !block_events.is_empty() {
+            chain.events.push_back((number, block_events));
+            while chain.events.len() > EVENT_HISTORY {
+                chain.events.pop_front();
             }
-            return Err(NodeError::Io { path, source });
+        }
+        if persist || !answers.is_empty() {
+            let path = Self::state_path(&self.config);
+            if let Err(source) = ddc_primitives::fs::write_atomic(&path, &chain.encode()) {
+                for (reply, _) in answers {
+                    let _ = reply.send(Err("the chain could not persist the block".into()));
+                }
+                return Err(NodeError::Io { path, source });
+            }
         }
         drop(chain);
         for (reply, answer) in answers {
@@ -194,11 +199,11 @@ impl Node {
         loop {
             tokio::select! {
                 _ = ticker.tick() => {
-                    self.produce_block().await?;
+                    self.produce_block(false).await?;
                 }
                 _ = &mut shutdown => {
                     // Calls still waiting get one last block, so nothing acknowledged is lost.
-                    self.produce_block().await?;
+                    self.produce_block(true).await?;
                     tracing::info!("chain stopped");
                     return Ok(());
                 }
@@ -215,4 +220,14 @@ fn execute(chain: &mut Chain, call: &SignedCall, block: u64) -> Result<Included,
     let (out, events) = chain.state.call(call.origin, call.value, &call.data).map_err(|e| e.to_string())?;
     chain.nonces.insert(call.origin, expected + 1);
     Ok(Included { block, output: out.data, reverted: out.reverted, events })
+}
+
+impl Chain {
+    /// The events of block `number` (none if it had none or is older than the history).
+    pub fn block_events(&self, number: u64) -> &[Event] {
+        match self.events.binary_search_by_key(&number, |(n, _)| *n) {
+            Ok(i) => &self.events[i].1,
+            Err(_) => &[],
+        }
+    }
 }

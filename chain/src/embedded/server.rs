@@ -98,7 +98,7 @@ async fn events(AxumState(node): AxumState<Shared>, Json(req): Json<EventsReques
             blocks: c
                 .events
                 .iter()
-                .filter(|(n, events)| *n >= req.from && !events.is_empty())
+                .filter(|(n, _)| *n >= req.from)
                 .map(|(n, events)| BlockEvents {
                     number: *n,
                     events: events.iter().map(|e| to_hex(&e.encode())).collect(),
@@ -134,12 +134,10 @@ async fn follow(node: Shared, mut socket: WebSocket) {
     while head.changed().await.is_ok() {
         let blocks = node
             .with_chain(|c| {
-                c.events
-                    .iter()
-                    .filter(|(n, _)| *n >= next)
-                    .map(|(n, events)| BlockEvents {
-                        number: *n,
-                        events: events.iter().map(|e| to_hex(&e.encode())).collect(),
+                (next..=c.number)
+                    .map(|number| BlockEvents {
+                        number,
+                        events: c.block_events(number).iter().map(|e| to_hex(&e.encode())).collect(),
                     })
                     .collect::<Vec<_>>()
             })

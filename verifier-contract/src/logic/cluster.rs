@@ -152,7 +152,8 @@ pub fn cluster_replace_node(
     cluster.vnodes[vnode_index as usize] = new_node_id;
     cluster.total_rent = total_rent(h, &cluster.vnodes)?;
     Clusters::insert(h, &cluster_id, &cluster);
-    pos::on_replaced(h, cluster_id, vnode_index);
+    // The new node starts with a clean fault record.
+    pos::reset_streak(h, cluster_id, vnode_index);
     h.emit(Event::ClusterNodeReplaced { cluster_id, node_id: new_node_id, vnode_index });
     Ok(())
 }

@@ -9,8 +9,6 @@ use scale::{Decode, Encode};
 pub trait Host {
     /// The account that signed the call.
     fn caller(&self) -> AccountId;
-    /// The contract's own account.
-    fn contract(&self) -> AccountId;
     /// Value sent along with the call (payable messages only).
     fn transferred(&self) -> Balance;
     /// The block's timestamp, in milliseconds.

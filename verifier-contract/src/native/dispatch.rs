@@ -54,8 +54,12 @@ macro_rules! table {
             }
             let sel: [u8; 4] = data[..4].try_into().expect("4 bytes");
             let mut input = &data[4..];
+            // Hashed once per process, not per call.
+            static SELECTORS: std::sync::OnceLock<Vec<[u8; 4]>> = std::sync::OnceLock::new();
+            let selectors = SELECTORS.get_or_init(|| MESSAGES.iter().map(|m| selector(m)).collect());
+            let mut index = 0..;
             $(
-                if sel == selector(stringify!($name)) {
+                if sel == selectors[index.next().expect("one index per message")] {
                     if call.transferred() > 0 && !PAYABLE.contains(&stringify!($name)) {
                         return Err(DispatchError::NotPayable(stringify!($name)));
                     }

@@ -42,9 +42,6 @@ impl Host for Call<'_> {
     fn caller(&self) -> AccountId {
         self.caller
     }
-    fn contract(&self) -> AccountId {
-        self.state.contract
-    }
     fn transferred(&self) -> Balance {
         self.value
     }
@@ -182,11 +179,6 @@ impl State {
         for (to, v) in transfers {
             self.move_balance(self.contract, to, v);
         }
-    }
-
-    /// Runs a read-only message.
-    pub fn query<T>(&self, caller: AccountId, message: impl FnOnce(&Call) -> T) -> T {
-        message(&Call::new(self, caller, 0))
     }
 
     /// Everything the contract owes or holds aside: deposits, cluster revenues, node and

@@ -87,17 +87,21 @@ fn seed_of(cluster_id: ClusterId, epoch: Epoch, commits: &[SeedCommit]) -> Optio
     any.then(|| h.finalize().into())
 }
 
+/// The commitments of an ended epoch whose seed is not fixed yet.
+fn ended(h: &impl Host, cluster_id: ClusterId, epoch: Epoch) -> Result<Vec<SeedCommit>> {
+    if h.now_ms() < enabled(h, cluster_id)?.epoch_end(epoch) {
+        return Err(Error::EpochNotFinished);
+    }
+    Ok(SeedCommits::get(h, &(cluster_id, epoch)).unwrap_or_default())
+}
+
 /// The seed of an ended epoch, fixing it on first use: validators that committed and did not
 /// reveal are penalised then. `Ok(None)`: nobody revealed, the epoch cannot be verified.
 pub(crate) fn finalized_seed(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>> {
     if let Some(seed) = EpochSeeds::get(h, &(cluster_id, epoch)) {
         return Ok(seed);
     }
-    let v = enabled(h, cluster_id)?;
-    if h.now_ms() < v.epoch_end(epoch) {
-        return Err(Error::EpochNotFinished);
-    }
-    let commits = SeedCommits::get(h, &(cluster_id, epoch)).unwrap_or_default();
+    let commits = ended(h, cluster_id, epoch)?;
     let penalty = Protocol::get(h).missed_reveal_penalty;
     for c in commits.iter().filter(|c| c.secret.is_none()) {
         penalize_validator(h, c.validator, penalty);
@@ -115,12 +119,8 @@ pub fn epoch_finalize_seed(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoc
 
 /// The seed of an epoch, if it is fixed or could be fixed now.
 pub fn epoch_seed(h: &impl Host, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>> {
-    if let Some(seed) = EpochSeeds::get(h, &(cluster_id, epoch)) {
-        return Ok(seed);
+    match EpochSeeds::get(h, &(cluster_id, epoch)) {
+        Some(seed) => Ok(seed),
+        None => Ok(seed_of(cluster_id, epoch, &ended(h, cluster_id, epoch)?)),
     }
-    let v = enabled(h, cluster_id)?;
-    if h.now_ms() < v.epoch_end(epoch) {
-        return Err(Error::EpochNotFinished);
-    }
-    Ok(seed_of(cluster_id, epoch, &SeedCommits::get(h, &(cluster_id, epoch)).unwrap_or_default()))
 }

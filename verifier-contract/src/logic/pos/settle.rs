@@ -3,7 +3,7 @@
 use super::commitment::Commitments;
 use super::config::Verifications;
 use super::randomness::finalized_seed;
-use super::verify::{reset_streak, Passes};
+use super::verify::Passes;
 use crate::logic::store::Map;
 use crate::logic::{cluster, tag, AccountId, Balance, ClusterId, Epoch, Error, Host, NodeId, Result, VNodeIndex};
 use ink::prelude::vec::Vec;
@@ -99,9 +99,4 @@ pub(crate) fn pay_validators(h: &mut impl Host, cluster_id: ClusterId, amount: B
     }
     Work::remove(h, &cluster_id);
     Ok(paid)
-}
-
-/// A replaced vnode starts with a clean fault record on its new node.
-pub(crate) fn on_replaced(h: &mut impl Host, cluster_id: ClusterId, vnode: VNodeIndex) {
-    reset_streak(h, cluster_id, vnode);
 }
