@@ -3,6 +3,7 @@
 
 pub mod chunks;
 pub mod ingest;
+pub mod storage;
 pub mod tree;
 
 pub use tree::{DiskStore, DiskTree, StoreError};
