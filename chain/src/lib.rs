@@ -11,6 +11,7 @@ pub mod client;
 pub mod embedded;
 pub mod keys;
 pub mod rpc;
+pub mod settings;
 
 pub use calls::Ddc;
 pub use client::{ChainClient, ChainError, EventBatch, Head, Receipt};

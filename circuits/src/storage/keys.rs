@@ -112,6 +112,14 @@ pub fn write_keys(
     Ok(manifest)
 }
 
+/// Derives and writes the INSECURE development keys of `params` into `dir`.
+pub fn write_dev_keys(dir: &Path, params: &StorageParams) -> Result<Manifest, KeyError> {
+    tracing::warn!(dir = %dir.display(), "generating INSECURE development keys from the public seed {INSECURE_DEV_SEED:?}");
+    let constraints = super::compound::circuit_info(params)?.constraints;
+    let pk = dev_keys(params)?;
+    write_keys(dir, params, &pk, true, constraints)
+}
+
 pub fn read_manifest(dir: &Path, params: &StorageParams) -> Result<Manifest, KeyError> {
     let path = manifest_path(dir, params);
     if !path.exists() {

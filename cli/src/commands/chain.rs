@@ -48,7 +48,7 @@ pub fn run(args: ChainArgs) -> anyhow::Result<ExitCode> {
         });
         let mut chain_stop = stop_rx;
         let chain = tokio::spawn(node.run(async move { let _ = chain_stop.changed().await; }));
-        shutdown_signal().await;
+        ddc_chain::settings::shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
         chain.await?.context("producing blocks")?;
@@ -57,15 +57,3 @@ pub fn run(args: ChainArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
-        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-}

@@ -2,8 +2,7 @@
 
 use crate::progress::spinner;
 use crate::ShapeArgs;
-use ddc_circuits::storage::compound::circuit_info;
-use ddc_circuits::storage::keys::{dev_keys, write_keys, INSECURE_DEV_SEED};
+use ddc_circuits::storage::keys::{write_dev_keys, INSECURE_DEV_SEED};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,15 +10,11 @@ pub fn run(shape: ShapeArgs, out: &Path) -> anyhow::Result<ExitCode> {
     let params = shape.params()?;
     eprintln!("WARNING: generating INSECURE development keys from the public seed {INSECURE_DEV_SEED:?}.");
     eprintln!("         Anyone can forge proofs under them. Never secure real value with these keys.");
-    let bar = spinner(&format!("synthesizing circuit {}", params.name()));
-    let info = circuit_info(&params)?;
-    bar.set_message(format!("generating INSECURE keys for {} constraints", info.constraints));
-    let pk = dev_keys(&params)?;
-    bar.set_message("writing key files");
-    let manifest = write_keys(out, &params, &pk, true, info.constraints)?;
+    let bar = spinner(&format!("generating INSECURE keys for circuit {}", params.name()));
+    let manifest = write_dev_keys(out, &params)?;
     bar.finish_and_clear();
     tracing::warn!(dir = %out.display(), "wrote INSECURE development keys");
-    println!("INSECURE development keys for {} ({} constraints):", params.name(), info.constraints);
+    println!("INSECURE development keys for {} ({} constraints):", params.name(), manifest.constraints);
     println!("  proving key    {}  sha256 {}", out.join(&manifest.pk_file).display(), manifest.pk_sha256);
     println!("  verifying key  {}  sha256 {}", out.join(&manifest.vk_file).display(), manifest.vk_sha256);
     Ok(ExitCode::SUCCESS)

@@ -57,6 +57,11 @@ pub struct LogReader {
 }
 
 impl LogReader {
+    /// An owned handle of the log file, for async streaming.
+    pub fn try_clone(&self) -> Result<File, StorageError> {
+        self.file.try_clone().map_err(StorageError::io(&self.path))
+    }
+
     pub fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> Result<(), StorageError> {
         self.file.read_exact_at(buf, offset).map_err(StorageError::io(&self.path))
     }

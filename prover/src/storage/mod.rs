@@ -50,7 +50,7 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> StorageError + '_ {
+    pub fn io(path: &Path) -> impl Fn(std::io::Error) -> StorageError + '_ {
         move |source| StorageError::Io { path: path.to_path_buf(), source }
     }
 }
@@ -91,6 +91,11 @@ impl ObjectReader {
     /// Reads `buf.len()` bytes at `at` within the object.
     pub fn read_at(&self, buf: &mut [u8], at: u64) -> Result<(), StorageError> {
         self.reader.read_exact_at(buf, self.offset + at)
+    }
+
+    /// The log file and the object's offset in it.
+    pub fn file(&self) -> Result<(std::fs::File, u64), StorageError> {
+        Ok((self.reader.try_clone()?, self.offset))
     }
 }
 
@@ -148,7 +153,7 @@ impl Storage {
         Ok(slot)
     }
 
-    fn replica_meta(&self, key: Key) -> Result<ReplicaMeta, StorageError> {
+    pub fn replica_meta(&self, key: Key) -> Result<ReplicaMeta, StorageError> {
         let tx = self.db.begin_read()?;
         let table = tx.open_table(REPLICAS)?;
         Ok(match table.get(key)? {

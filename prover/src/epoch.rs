@@ -1,0 +1,192 @@
+//! The epoch driver: follows the cluster's epochs on the chain. In each commit phase it commits
+//! every hosted vnode's `(root, chunk_count)` (compacting first where deletes left most of a log
+//! dead) and hands the manifest to its peers; once an epoch's seed is final it proves each
+//! commitment; when a validator reports a fault against this node, it rebuts with the proof.
+
+use crate::peers::signed;
+use crate::resync;
+use crate::state::Shared;
+use ddc_chain::{ChainError, Ddc, Event};
+use ddc_primitives::ids::{Epoch, VNodeIndex};
+use ddc_verifier_contract::logic::{Error as ContractError, Phase};
+use reqwest::Method;
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Epochs of commitments and proofs kept after their epoch.
+const KEEP_EPOCHS: Epoch = 4;
+
+#[derive(Default)]
+struct Progress {
+    epoch: Option<Epoch>,
+    committed: HashSet<(VNodeIndex, Epoch)>,
+    proving: HashSet<(VNodeIndex, Epoch)>,
+    resynced: HashSet<VNodeIndex>,
+    events_from: u64,
+}
+
+pub async fn run(state: Shared, stop: CancellationToken) {
+    let mut progress = Progress::default();
+    if let Ok(head) = state.view.chain().head().await {
+        progress.events_from = head.number.saturating_sub(1_000);
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(state.config.poll_ms));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = step(&state, &mut progress, &stop).await {
+            state.metrics.chain_errors.with_label_values(&["epoch"]).inc();
+            tracing::warn!("epoch driver: {e}");
+        }
+    }
+}
+
+async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Result<(), ChainError> {
+    let chain = state.view.chain().clone();
+    let c = state.cluster_id;
+    let topo = state.topology().await?;
+    let hosted = topo.hosted_by(state.node_id);
+
+    // A vnode this node newly hosts is rebuilt from its peers before anything else touches it.
+    for &v in &hosted {
+        if p.resynced.insert(v) {
+            if let Err(e) = resync::resync_vnode(state, v).await {
+                tracing::error!(vnode = v, "resync failed: {e}");
+            }
+        }
+    }
+
+    let Some(verification) = chain.cluster_verification(c).await? else { return Ok(()) };
+    let info = chain.cluster_epoch(c).await?;
+    if p.epoch != Some(info.epoch) {
+        p.epoch = Some(info.epoch);
+        ensure_bonded(state, verification.config.node_stake).await?;
+        let before = info.epoch.saturating_sub(KEEP_EPOCHS);
+        for &v in &hosted {
+            let s = state.storage.clone();
+            let _ = tokio::task::spawn_blocking(move || s.prune(c, v, before)).await;
+        }
+        p.committed.retain(|(_, e)| *e >= before);
+        p.proving.retain(|(_, e)| *e >= before);
+    }
+
+    if info.phase == Phase::Commit {
+        for &v in &hosted {
+            if stop.is_cancelled() || p.committed.contains(&(v, info.epoch)) {
+                continue;
+            }
+            if commit(state, v, info.epoch).await? {
+                let lag = info.now_ms.saturating_sub(info.start_ms) as i64;
+                state.metrics.commit_lag_ms.with_label_values(&[&v.to_string()]).set(lag);
+            }
+            p.committed.insert((v, info.epoch));
+        }
+    }
+
+    // Prove the previous epoch's commitments once its seed is final.
+    if let Some(prev) = info.epoch.checked_sub(1) {
+        if let Some(seed) = chain.epoch_seed(c, prev).await? {
+            for &v in &hosted {
+                if p.proving.contains(&(v, prev)) {
+                    continue;
+                }
+                p.proving.insert((v, prev));
+                let ours = chain.commitment_get(c, v, prev).await?.is_some_and(|m| m.node_id == state.node_id);
+                if ours && chain.pass_get(c, v, prev).await?.is_none() {
+                    let s = state.clone();
+                    tokio::spawn(async move {
+                        let _ = s.proofs.proof(c, v, prev, seed).await;
+                    });
+                }
+            }
+        }
+    }
+
+    // Rebut fault reports against this node.
+    let batch = chain.events_since(p.events_from).await?;
+    p.events_from = batch.head + 1;
+    for (_, events) in batch.blocks {
+        for event in events {
+            if let Event::FaultReported { cluster_id, epoch, vnode, node_id, .. } = event {
+                if cluster_id == c && node_id == state.node_id {
+                    tokio::spawn(rebut(state.clone(), epoch, vnode));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bonds the cluster's node stake if this node has none yet.
+async fn ensure_bonded(state: &Shared, stake: u128) -> Result<(), ChainError> {
+    let chain = state.view.chain();
+    if stake == 0 || chain.node_bond_get(state.cluster_id, state.node_id).await?.is_some_and(|b| b.amount >= stake) {
+        return Ok(());
+    }
+    chain.node_bond(state.cluster_id, state.node_id, stake).await?;
+    tracing::info!(cluster = state.cluster_id, node = state.node_id, stake, "bonded node stake");
+    Ok(())
+}
+
+/// Commits a vnode for `epoch`; returns whether this call landed the commitment.
+async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool, ChainError> {
+    let (c, s) = (state.cluster_id, state.storage.clone());
+    let min_dead = state.config.compact_min_chunks;
+    let record = tokio::task::spawn_blocking(move || -> Result<_, crate::storage::StorageError> {
+        if s.commit(c, vnode, epoch)?.is_none() {
+            let meta = s.replica_meta((c, vnode))?;
+            let dead = meta.chunks - meta.live_chunks;
+            if dead >= min_dead && dead > meta.live_chunks {
+                let after = s.compact(c, vnode)?;
+                tracing::info!(vnode, dead, chunks = after.chunks, "compacted replica");
+            }
+        }
+        s.record_commit(c, vnode, epoch)
+    })
+    .await
+    .map_err(|e| ChainError::Protocol(format!("commit task: {e}")))?
+    .map_err(|e| ChainError::Protocol(format!("local commitment of vnode {vnode}: {e}")))?;
+    match state.view.chain().commit_root(c, vnode, epoch, record.root, record.chunk_count).await {
+        Ok(()) => {}
+        Err(ChainError::Contract(ContractError::AlreadyCommitted)) => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    tracing::info!(cluster = c, vnode, epoch, chunks = record.chunk_count, root = hex::encode(record.root), "committed");
+    tokio::spawn(publish_manifest(state.clone(), vnode, epoch));
+    Ok(true)
+}
+
+/// Hands a vnode's manifest to the other nodes of the cluster, for a future resync.
+async fn publish_manifest(state: Shared, vnode: VNodeIndex, epoch: Epoch) {
+    let Ok(manifest) = state.storage.manifest(state.cluster_id, vnode, epoch) else { return };
+    let Ok(topo) = state.topology().await else { return };
+    let body = serde_json::to_vec(&manifest).expect("manifest serializes");
+    for (id, peer) in topo.nodes.iter().filter(|(id, _)| **id != state.node_id) {
+        let sent = signed(&state, Method::POST, &peer.url, "/v1/internal/manifest", Some(body.clone())).send().await;
+        match sent {
+            Ok(r) if r.status().is_success() => {}
+            Ok(r) => tracing::debug!(peer = id, "manifest refused: {}", r.status()),
+            Err(e) => tracing::debug!(peer = id, "manifest not delivered: {e}"),
+        }
+    }
+}
+
+/// Answers a fault report with the proof, on-chain.
+async fn rebut(state: Shared, epoch: Epoch, vnode: VNodeIndex) {
+    let chain = state.view.chain().clone();
+    let c = state.cluster_id;
+    let result = async {
+        let seed = chain.epoch_seed(c, epoch).await?.ok_or_else(|| ChainError::Protocol("no seed".into()))?;
+        let proof = state.proofs.proof(c, vnode, epoch, seed).await.map_err(|e| ChainError::Protocol(e.to_string()))?;
+        chain.rebut_fault(c, epoch, vnode, proof).await
+    }
+    .await;
+    match result {
+        Ok(()) => tracing::info!(vnode, epoch, "rebutted a fault report with the proof"),
+        Err(e) => tracing::warn!(vnode, epoch, "cannot rebut the fault report: {e}"),
+    }
+}
