@@ -51,7 +51,10 @@ pub fn load_from<T: DeserializeOwned>(
                 .entry(part.clone())
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()))
                 .as_table_mut()
-                .ok_or_else(|| SettingsError::Invalid { prefix: prefix.into(), message: format!("{part} is not a table") })?;
+                .ok_or_else(|| SettingsError::Invalid {
+                    prefix: prefix.into(),
+                    message: format!("{part} is not a table"),
+                })?;
         }
         at.insert(parts[parts.len() - 1].clone(), value);
     }
@@ -64,7 +67,8 @@ pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]

@@ -80,7 +80,10 @@ impl RequestAuth {
             headers.get(name).ok_or(AuthError::Missing(name))?.to_str().map_err(|_| AuthError::Malformed(name))
         };
         fn bytes<const N: usize>(name: &'static str, s: &str) -> Result<[u8; N], AuthError> {
-            hex::decode(s.trim_start_matches("0x")).ok().and_then(|v| v.try_into().ok()).ok_or(AuthError::Malformed(name))
+            hex::decode(s.trim_start_matches("0x"))
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .ok_or(AuthError::Malformed(name))
         }
         Ok(Some(Self {
             account: AccountId::from(bytes::<32>(ACCOUNT, get(ACCOUNT)?)?),

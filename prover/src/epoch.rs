@@ -155,7 +155,14 @@ async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool,
         Err(ChainError::Contract(ContractError::AlreadyCommitted)) => return Ok(false),
         Err(e) => return Err(e),
     }
-    tracing::info!(cluster = c, vnode, epoch, chunks = record.chunk_count, root = hex::encode(record.root), "committed");
+    tracing::info!(
+        cluster = c,
+        vnode,
+        epoch,
+        chunks = record.chunk_count,
+        root = hex::encode(record.root),
+        "committed"
+    );
     tokio::spawn(publish_manifest(state.clone(), vnode, epoch));
     Ok(true)
 }

@@ -1,8 +1,6 @@
 //! Prometheus metrics of the storage node, served at `/metrics`.
 
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 
 pub struct Metrics {
     registry: Registry,
@@ -23,9 +21,11 @@ impl Metrics {
         let bytes_stored =
             IntGaugeVec::new(Opts::new("ddc_node_bytes_stored", "Live object bytes per vnode replica"), &["vnode"])
                 .expect("metric");
-        let requests =
-            IntCounterVec::new(Opts::new("ddc_node_requests_total", "HTTP requests by route and status"), &["route", "status"])
-                .expect("metric");
+        let requests = IntCounterVec::new(
+            Opts::new("ddc_node_requests_total", "HTTP requests by route and status"),
+            &["route", "status"],
+        )
+        .expect("metric");
         let request_seconds = HistogramVec::new(
             HistogramOpts::new("ddc_node_request_seconds", "HTTP request latency by route"),
             &["route"],
@@ -45,7 +45,8 @@ impl Metrics {
         )
         .expect("metric");
         let chain_errors =
-            IntCounterVec::new(Opts::new("ddc_node_chain_errors_total", "Failed chain calls"), &["call"]).expect("metric");
+            IntCounterVec::new(Opts::new("ddc_node_chain_errors_total", "Failed chain calls"), &["call"])
+                .expect("metric");
         for m in [
             Box::new(bytes_stored.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(requests.clone()),

@@ -34,7 +34,13 @@ pub struct ProofService {
 }
 
 impl ProofService {
-    pub fn new(prover: Prover, storage: Arc<Storage>, node_id: NodeId, concurrency: usize, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        prover: Prover,
+        storage: Arc<Storage>,
+        node_id: NodeId,
+        concurrency: usize,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
             prover: Arc::new(prover),
             storage,
@@ -74,9 +80,12 @@ impl ProofService {
                 StorageError::NoCommit { vnode, epoch } => ProofError::NotCommitted { vnode, epoch },
                 e => ProofError::Failed(e.to_string()),
             })?;
-            let root = fr_from_bytes(&commit.root).ok_or_else(|| ProofError::Failed("stored root is not a field element".into()))?;
+            let root = fr_from_bytes(&commit.root)
+                .ok_or_else(|| ProofError::Failed("stored root is not a field element".into()))?;
             let public = PublicInputs { root, chunk_count: commit.chunk_count, seed };
-            let proof = prover.prove(&public, &opened, &mut rand::rngs::OsRng).map_err(|e| ProofError::Failed(e.to_string()))?;
+            let proof = prover
+                .prove(&public, &opened, &mut rand::rngs::OsRng)
+                .map_err(|e| ProofError::Failed(e.to_string()))?;
             let bytes = encode_proof(&proof);
             storage.store_proof(cluster, vnode, epoch, &bytes).map_err(|e| ProofError::Failed(e.to_string()))?;
             Ok(bytes)

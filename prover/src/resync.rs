@@ -69,7 +69,12 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncRep
                 found: hex::encode(root),
             });
         }
-        tracing::info!(vnode, epoch = manifest.epoch, objects = restored.len(), "resynced replica matches the committed root");
+        tracing::info!(
+            vnode,
+            epoch = manifest.epoch,
+            objects = restored.len(),
+            "resynced replica matches the committed root"
+        );
         report.verified_epoch = Some(manifest.epoch);
         report.restored = restored.len();
     }
@@ -160,7 +165,7 @@ async fn fetch(state: &NodeState, vnode: VNodeIndex, entry: &ManifestEntry) -> R
     let mut reason = String::from("no other replica");
     for u in placement(entry.bucket, &entry.key, topo.vnode_count(), bucket.params.replication) {
         let Some(host) = topo.host(u).filter(|h| *h != state.node_id && u != vnode) else { continue };
-        let path = format!("/v1/internal/data/{c}/{u}/{}/{}", entry.bucket, entry.key);
+        let path = format!("/v1/internal/data/{c}/{u}/{}/{}?version={}", entry.bucket, entry.key, entry.meta.version);
         let mut resp = match signed(state, Method::GET, &topo.nodes[&host].url, &path, None).send().await {
             Ok(r) if r.status().is_success() => r,
             Ok(r) => {

@@ -56,4 +56,3 @@ pub fn run(args: ChainArgs) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     })
 }
-

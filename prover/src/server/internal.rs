@@ -4,16 +4,18 @@
 use super::error::{ApiError, ApiResult};
 use crate::auth::{now_ms, RequestAuth};
 use crate::state::{NodeState, Shared};
-use crate::storage::index::{Manifest, ManifestEntry};
+use crate::storage::index::{Manifest, ManifestEntry, ReplicaState};
+use crate::storage::StorageError;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ddc_chain::Ddc;
+use ddc_chain::{ChainError, Ddc};
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, VNodeIndex};
-use sha2::Digest;
+use ddc_verifier_contract::logic::Error as ContractError;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// A validator's challenge.
@@ -30,9 +32,16 @@ pub struct ProofRequest {
 /// `POST /v1/proof`: the 128-byte proof of this node's commitment of `vnode` in `epoch`.
 pub async fn proof(State(state): State<Shared>, Json(req): Json<ProofRequest>) -> ApiResult<Response> {
     if req.cluster_id != state.cluster_id {
-        return Err(ApiError::not_found(format!("this node serves cluster {}, not {}", state.cluster_id, req.cluster_id)));
+        return Err(ApiError::not_found(format!(
+            "this node serves cluster {}, not {}",
+            state.cluster_id, req.cluster_id
+        )));
     }
-    match state.view.chain().epoch_seed(req.cluster_id, req.epoch).await? {
+    let seed = match state.view.chain().epoch_seed(req.cluster_id, req.epoch).await {
+        Err(ChainError::Contract(ContractError::EpochNotFinished)) => None,
+        other => other?,
+    };
+    match seed {
         None => {
             return Err(ApiError::new(
                 StatusCode::TOO_EARLY,
@@ -55,7 +64,8 @@ pub async fn proof(State(state): State<Shared>, Json(req): Json<ProofRequest>) -
 
 /// Node-to-node calls must be signed by the provider of a node in this cluster.
 async fn peer(state: &NodeState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
-    let auth = RequestAuth::from_headers(headers)?.ok_or_else(|| ApiError::unauthorized("node calls must be signed"))?;
+    let auth =
+        RequestAuth::from_headers(headers)?.ok_or_else(|| ApiError::unauthorized("node calls must be signed"))?;
     auth.verify(method.as_str(), uri.path())?;
     if auth.content_sha256 != <[u8; 32]>::from(sha2::Sha256::digest(body)) {
         return Err(ApiError::bad_request("the body does not match its signed hash"));
@@ -68,9 +78,16 @@ async fn peer(state: &NodeState, method: &Method, uri: &Uri, headers: &HeaderMap
 }
 
 /// `POST /v1/internal/manifest`: a peer's manifest of one of its replicas, kept for resync.
-pub async fn put_manifest(State(state): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn put_manifest(
+    State(state): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
     peer(&state, &method, &uri, &headers, &body).await?;
-    let manifest: Manifest = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("manifest: {e}")))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("manifest: {e}")))?;
     let topo = state.topology().await?;
     let host = topo.host(manifest.vnode).and_then(|h| topo.nodes.get(&h)).map(|p| p.provider);
     let sender = RequestAuth::from_headers(&headers)?.map(|a| a.account);
@@ -106,20 +123,29 @@ pub async fn get_entries(
     Ok(Json(state.storage.entries(cluster, vnode)?))
 }
 
-/// `GET /v1/internal/data/{cluster}/{vnode}/{bucket}/{*key}`: a replica's current version of an
-/// object, whatever the bucket's read permissions (peers need it to rebuild replicas).
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    pub version: Option<u64>,
+}
+
+/// `GET /v1/internal/data/{cluster}/{vnode}/{bucket}/{*key}[?version=V]`: a replica's current
+/// version of an object, or version V while its log still holds it, whatever the bucket's read
+/// permissions (peers need them to rebuild replicas).
 pub async fn get_data(
     State(state): State<Shared>,
     Path((cluster, vnode, bucket, key)): Path<(ClusterId, VNodeIndex, BucketId, String)>,
+    Query(q): Query<VersionQuery>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     peer(&state, &method, &uri, &headers, b"").await?;
-    let reader = state
-        .storage
-        .reader(cluster, vnode, bucket, &key)?
-        .ok_or_else(|| ApiError::not_found(format!("no live {key} in vnode {vnode} here")))?;
+    let reader = match q.version {
+        Some(version) => state.storage.version_reader(cluster, vnode, bucket, &key, version)?,
+        None => state.storage.reader(cluster, vnode, bucket, &key)?,
+    };
+    let reader =
+        reader.ok_or_else(|| ApiError::not_found(format!("no such version of {key} in vnode {vnode} here")))?;
     let (file, offset) = reader.file()?;
     let mut file = tokio::fs::File::from_std(file);
     file.seek(std::io::SeekFrom::Start(offset)).await?;
@@ -129,6 +155,29 @@ pub async fn get_data(
         .header("x-ddc-version", reader.meta.version)
         .body(Body::from_stream(stream))
         .expect("response"))
+}
+
+/// `GET /v1/replicas`: every vnode replica here with its current root.
+pub async fn replicas(State(state): State<Shared>) -> ApiResult<Json<Vec<ReplicaState>>> {
+    let s = state.storage.clone();
+    let out = tokio::task::spawn_blocking(move || -> Result<Vec<ReplicaState>, StorageError> {
+        let mut out = Vec::new();
+        for ((cluster, vnode), meta) in s.replicas()? {
+            let (chunk_count, root) = s.state(cluster, vnode)?;
+            out.push(ReplicaState {
+                cluster,
+                vnode,
+                generation: meta.generation,
+                chunk_count,
+                live_chunks: meta.live_chunks,
+                root,
+            });
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    Ok(Json(out))
 }
 
 /// `GET /health`.

@@ -22,6 +22,7 @@ pub fn router(state: Shared) -> Router {
             "/v1/buckets/{bucket}/objects/{*key}",
             put(objects::put_object).get(objects::get_object).delete(objects::delete_object),
         )
+        .route("/v1/replicas", get(internal::replicas))
         .route("/v1/proof", post(internal::proof))
         .route("/v1/internal/manifest", post(internal::put_manifest))
         .route("/v1/internal/manifest/{cluster}/{vnode}", get(internal::get_manifest))

@@ -83,13 +83,21 @@ struct Access {
 }
 
 /// Checks a request against the bucket: signature, freshness, cluster, permission, payment.
-async fn authorize(state: &NodeState, method: &Method, uri: &Uri, headers: &HeaderMap, id: BucketId, write: bool) -> ApiResult<Access> {
+async fn authorize(
+    state: &NodeState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    id: BucketId,
+    write: bool,
+) -> ApiResult<Access> {
     let auth = RequestAuth::from_headers(headers)?;
     if let Some(a) = &auth {
         a.verify(method.as_str(), uri.path())?;
         state.replay.check(a, now_ms())?;
     }
-    let bucket = state.view.bucket(id).await?.ok_or_else(|| ApiError::not_found(format!("bucket {id} does not exist")))?;
+    let bucket =
+        state.view.bucket(id).await?.ok_or_else(|| ApiError::not_found(format!("bucket {id} does not exist")))?;
     let cluster = bucket.status.bucket.cluster_id;
     if cluster != state.cluster_id {
         return Err(ApiError::new(
@@ -127,7 +135,9 @@ async fn authorize(state: &NodeState, method: &Method, uri: &Uri, headers: &Head
 
 fn check_key(key: &str) -> ApiResult<()> {
     if key.is_empty() || key.len() > MAX_KEY_BYTES || key.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(format!("object keys are 1 to {MAX_KEY_BYTES} bytes without control characters")));
+        return Err(ApiError::bad_request(format!(
+            "object keys are 1 to {MAX_KEY_BYTES} bytes without control characters"
+        )));
     }
     Ok(())
 }
@@ -183,10 +193,12 @@ async fn replicate(
                         })
                         .await
                     }
-                    WriteOp::Delete => tokio::task::spawn_blocking(move || {
-                        s.storage.delete(s.cluster_id, vnode, bucket, &key, version).map_err(|e| e.to_string())
-                    })
-                    .await,
+                    WriteOp::Delete => {
+                        tokio::task::spawn_blocking(move || {
+                            s.storage.delete(s.cluster_id, vnode, bucket, &key, version).map_err(|e| e.to_string())
+                        })
+                        .await
+                    }
                 };
                 let result = result.unwrap_or_else(|e| Err(e.to_string()));
                 state.observe_replica(vnode);
@@ -259,7 +271,8 @@ async fn write(
         None => (None, WriteOp::Delete, 0, auth.content_sha256),
     };
     let version = auth.timestamp_ms;
-    let replicas = replicate(&state, &topo, &targets, forwarded, (bucket, &key, version), &op, (&method, &uri, &headers)).await;
+    let replicas =
+        replicate(&state, &topo, &targets, forwarded, (bucket, &key, version), &op, (&method, &uri, &headers)).await;
     let durable = replicas.iter().filter(|o| o.durable).count();
     let quorum = match state.config.write_quorum {
         0 => targets.len(),
@@ -314,7 +327,13 @@ fn parse_range(value: &str, len: u64) -> Option<(u64, u64)> {
 }
 
 /// Streams `[start, end)` of a local object.
-async fn serve_local(state: &NodeState, vnode: VNodeIndex, bucket: BucketId, key: &str, range: Option<&str>) -> ApiResult<Option<Response>> {
+async fn serve_local(
+    state: &NodeState,
+    vnode: VNodeIndex,
+    bucket: BucketId,
+    key: &str,
+    range: Option<&str>,
+) -> ApiResult<Option<Response>> {
     let Some(reader) = state.storage.reader(state.cluster_id, vnode, bucket, key)? else { return Ok(None) };
     let meta = reader.meta.clone();
     let (start, end, status) = match range {
@@ -436,11 +455,17 @@ pub async fn list_objects(
     if !headers.contains_key(FORWARDED) {
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
         let peers = topo.nodes.iter().filter(|(id, _)| **id != state.node_id);
-        let answers = futures_util::future::join_all(peers.map(|(_, p)| forward(&state, &p.url, Method::GET, path, &headers, None))).await;
+        let answers = futures_util::future::join_all(
+            peers.map(|(_, p)| forward(&state, &p.url, Method::GET, path, &headers, None)),
+        )
+        .await;
         for answer in answers {
             match answer {
                 Ok(r) if r.status().is_success() => {
-                    let listing: Listing = r.json().await.map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "replica_failed", e.to_string()))?;
+                    let listing: Listing = r
+                        .json()
+                        .await
+                        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "replica_failed", e.to_string()))?;
                     listing.objects.into_iter().for_each(&mut add);
                 }
                 Ok(r) => tracing::warn!("listing from a peer failed: {}", failure(r).await),

@@ -14,6 +14,13 @@ pub const REPLICAS: TableDefinition<(ClusterId, VNodeIndex), &[u8]> = TableDefin
 pub const COMMITS: TableDefinition<(ClusterId, VNodeIndex, Epoch), &[u8]> = TableDefinition::new("commits");
 /// `(cluster, vnode, epoch)` → 128-byte proof.
 pub const PROOFS: TableDefinition<(ClusterId, VNodeIndex, Epoch), &[u8]> = TableDefinition::new("proofs");
+/// `(cluster, vnode, generation, first_chunk)` → [`ManifestEntry`] (JSON): every append in log
+/// order, overwritten and deleted versions included, so a manifest describes the whole log.
+pub const JOURNAL: TableDefinition<(ClusterId, VNodeIndex, u32, u64), &[u8]> = TableDefinition::new("journal");
+/// `(cluster, vnode, bucket, key, version)` → [`ObjectMeta`] (JSON): where each version's bytes are,
+/// so peers can serve the versions a manifest names.
+pub const LOCATIONS: TableDefinition<(ClusterId, VNodeIndex, BucketId, &str, u64), &[u8]> =
+    TableDefinition::new("locations");
 /// `(cluster, vnode)` → the newest [`Manifest`] its host pushed to this node (JSON).
 pub const MANIFESTS: TableDefinition<(ClusterId, VNodeIndex), &[u8]> = TableDefinition::new("manifests");
 
@@ -83,4 +90,16 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, super::StorageError> {
     serde_json::from_slice(bytes).map_err(|e| super::StorageError::Corrupt(format!("index record: {e}")))
+}
+
+/// A replica as `GET /v1/replicas` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaState {
+    pub cluster: ClusterId,
+    pub vnode: VNodeIndex,
+    pub generation: u32,
+    pub chunk_count: u64,
+    pub live_chunks: u64,
+    #[serde(with = "hex::serde")]
+    pub root: [u8; 32],
 }

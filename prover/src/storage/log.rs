@@ -57,6 +57,12 @@ pub struct LogReader {
 }
 
 impl LogReader {
+    /// A read-only handle of a retired generation's log.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let file = File::open(path).map_err(StorageError::io(path))?;
+        Ok(Self { file: Arc::new(file), path: path.to_path_buf() })
+    }
+
     /// An owned handle of the log file, for async streaming.
     pub fn try_clone(&self) -> Result<File, StorageError> {
         self.file.try_clone().map_err(StorageError::io(&self.path))

@@ -20,7 +20,7 @@ use ddc_circuits::storage::StorageParams;
 use ddc_primitives::encoding::fr_to_bytes;
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, VNodeIndex};
 use index::{decode, encode, CommitRecord, Manifest, ManifestEntry, ObjectMeta, ReplicaMeta};
-use index::{COMMITS, MANIFESTS, OBJECTS, PROOFS, REPLICAS};
+use index::{COMMITS, JOURNAL, LOCATIONS, MANIFESTS, OBJECTS, PROOFS, REPLICAS};
 use log::LogReader;
 use redb::{Database, ReadableTable};
 use replica::Replica;
@@ -128,6 +128,8 @@ impl Storage {
         tx.open_table(COMMITS)?;
         tx.open_table(PROOFS)?;
         tx.open_table(MANIFESTS)?;
+        tx.open_table(JOURNAL)?;
+        tx.open_table(LOCATIONS)?;
         tx.commit()?;
         Ok(Self { dir: dir.to_path_buf(), db, params, slots: Mutex::new(HashMap::new()) })
     }
@@ -273,6 +275,9 @@ impl Storage {
         let tx = self.db.begin_write()?;
         tx.open_table(OBJECTS)?.insert((key.0, key.1, bucket, name), encode(&meta).as_slice())?;
         tx.open_table(REPLICAS)?.insert(key, encode(&replica_meta).as_slice())?;
+        if chunks > 0 {
+            journal(&tx, key, bucket, name, &meta)?;
+        }
         tx.commit()?;
         slot.meta = replica_meta;
         Ok(Written::Stored(meta))
@@ -293,6 +298,37 @@ impl Storage {
         };
         let offset = meta.first_chunk * self.params.chunk_bytes as u64;
         Ok(Some(ObjectReader { reader: slot.replica.reader(), offset, meta }))
+    }
+
+    /// A reader of one version of an object, live or not, while its log generation is on disk.
+    pub fn version_reader(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        bucket: BucketId,
+        key: &str,
+        version: u64,
+    ) -> Result<Option<ObjectReader>, StorageError> {
+        let meta: ObjectMeta = {
+            let tx = self.db.begin_read()?;
+            let table = tx.open_table(LOCATIONS)?;
+            match table.get((cluster, vnode, bucket, key, version))? {
+                Some(v) => decode(v.value())?,
+                None => return Ok(None),
+            }
+        };
+        let slot = self.slot((cluster, vnode))?;
+        let slot = slot.lock().expect("slot lock");
+        let reader = if meta.generation == slot.meta.generation {
+            slot.replica.reader()
+        } else if slot.meta_retired(meta.generation).is_some() {
+            let path = generation_dir(&self.dir, (cluster, vnode), meta.generation).join("chunks.log");
+            LogReader::open(&path)?
+        } else {
+            return Ok(None);
+        };
+        let offset = meta.first_chunk * self.params.chunk_bytes as u64;
+        Ok(Some(ObjectReader { reader, offset, meta: ObjectMeta { deleted: false, ..meta } }))
     }
 
     /// Objects of `bucket` in a replica whose key starts with `prefix`, from `after` on, in key order.
@@ -338,12 +374,14 @@ impl Storage {
     /// The manifest of a replica's current log at `epoch`'s commitment.
     pub fn manifest(&self, cluster: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Manifest, StorageError> {
         let commit = self.commit(cluster, vnode, epoch)?.ok_or(StorageError::NoCommit { vnode, epoch })?;
-        let entries = self
-            .entries(cluster, vnode)?
-            .into_iter()
-            .filter(|e| e.meta.generation == commit.generation && e.meta.chunks > 0)
-            .filter(|e| e.meta.first_chunk + e.meta.chunks <= commit.chunk_count)
-            .collect();
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(JOURNAL)?;
+        let mut entries = Vec::new();
+        for row in table
+            .range((cluster, vnode, commit.generation, 0)..(cluster, vnode, commit.generation, commit.chunk_count))?
+        {
+            entries.push(decode::<ManifestEntry>(row?.1.value())?);
+        }
         Ok(Manifest { cluster, vnode, epoch, root: commit.root, chunk_count: commit.chunk_count, entries })
     }
 
@@ -505,6 +543,9 @@ impl Storage {
             let mut objects = tx.open_table(OBJECTS)?;
             for (bucket, name, meta) in &moved {
                 objects.insert((cluster, vnode, *bucket, name.as_str()), encode(meta).as_slice())?;
+                if meta.chunks > 0 {
+                    journal(&tx, key, *bucket, name, meta)?;
+                }
             }
             tx.open_table(REPLICAS)?.insert(key, encode(&new).as_slice())?;
         }
@@ -543,6 +584,12 @@ impl Storage {
         let (keep, gone): (Vec<_>, Vec<_>) = meta.retired.iter().partition(|(g, _)| referenced.contains(g));
         meta.retired = keep;
         tx.open_table(REPLICAS)?.insert(key, encode(&meta).as_slice())?;
+        {
+            let mut journal = tx.open_table(JOURNAL)?;
+            for (g, _) in &gone {
+                journal.retain_in((cluster, vnode, *g, 0)..=(cluster, vnode, *g, u64::MAX), |_, _| false)?;
+            }
+        }
         tx.commit()?;
         slot.meta = meta;
         for (generation, _) in gone {
@@ -551,6 +598,20 @@ impl Storage {
         }
         Ok(())
     }
+}
+
+/// Records an append in the journal and the version's location.
+fn journal(
+    tx: &redb::WriteTransaction,
+    key: Key,
+    bucket: BucketId,
+    name: &str,
+    meta: &ObjectMeta,
+) -> Result<(), StorageError> {
+    let entry = ManifestEntry { bucket, key: name.to_string(), meta: ObjectMeta { deleted: false, ..meta.clone() } };
+    tx.open_table(JOURNAL)?.insert((key.0, key.1, meta.generation, meta.first_chunk), encode(&entry).as_slice())?;
+    tx.open_table(LOCATIONS)?.insert((key.0, key.1, bucket, name, meta.version), encode(&entry.meta).as_slice())?;
+    Ok(())
 }
 
 impl Slot {
