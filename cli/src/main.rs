@@ -86,6 +86,50 @@ enum Command {
     /// Run the embedded dev chain: the DDC contract's rules executed natively, blocks on a timer,
     /// state persisted in DIR, an HTTP RPC (docs/chain-rpc.md). Dev accounts are INSECURE.
     Chain(commands::chain::ChainArgs),
+    /// Run a storage node: store, serve, commit, prove (docs/api.md).
+    Node(commands::node::NodeArgs),
+    /// Buckets on the chain.
+    Bucket {
+        #[command(subcommand)]
+        command: commands::objects::BucketCommand,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Upload a file into a bucket.
+    Put {
+        file: PathBuf,
+        #[arg(long)]
+        bucket: u32,
+        /// Object key (default: the file's name).
+        #[arg(long)]
+        key: Option<String>,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Download an object (to stdout without --out).
+    Get {
+        bucket: u32,
+        key: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// List a bucket's objects.
+    Ls {
+        bucket: u32,
+        #[arg(long, default_value = "")]
+        prefix: String,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Delete an object.
+    Rm {
+        bucket: u32,
+        key: String,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
     /// Start a whole local network (not yet available).
     Devnet,
 }
@@ -119,6 +163,12 @@ fn main() -> ExitCode {
         Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
         Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
         Command::Chain(args) => commands::chain::run(args),
+        Command::Node(args) => commands::node::run(args),
+        Command::Bucket { command, user } => commands::objects::bucket(user, command),
+        Command::Put { file, bucket, key, user } => commands::objects::put(user, file, bucket, key),
+        Command::Get { bucket, key, out, user } => commands::objects::get(user, bucket, key, out),
+        Command::Ls { bucket, prefix, user } => commands::objects::ls(user, bucket, prefix),
+        Command::Rm { bucket, key, user } => commands::objects::rm(user, bucket, key),
         Command::Devnet => {
             eprintln!("ddc devnet: not yet available in this version (the validator and devnet are next).");
             return ExitCode::from(2);

@@ -40,7 +40,7 @@ pub struct NodeConfig {
     pub cluster_id: Option<u32>,
     /// Registration: rent per month and capacity (resource units) of the node.
     #[serde(default = "default_rent")]
-    pub rent_per_month: u128,
+    pub rent_per_month: u64,
     #[serde(default = "default_capacity")]
     pub capacity: u32,
     /// Proving keys written by `ddc setup` for the cluster's circuit shape.
@@ -80,7 +80,7 @@ fn default_listen() -> SocketAddr {
 fn default_chain() -> String {
     "http://127.0.0.1:9944".into()
 }
-fn default_rent() -> u128 {
+fn default_rent() -> u64 {
     10_000_000_000
 }
 fn default_capacity() -> u32 {

@@ -145,7 +145,7 @@ async fn register(chain: &dyn ChainClient, config: &NodeConfig) -> Result<NodeId
         }
     }
     let params = serde_json::to_string(&NodeParams { url: config.public_url.clone() }).expect("params serialize");
-    let id = chain.node_create(config.rent_per_month, params, config.capacity).await?;
+    let id = chain.node_create(config.rent_per_month as u128, params, config.capacity).await?;
     tracing::info!(node = id, url = config.public_url, "registered the node on the chain");
     Ok(id)
 }

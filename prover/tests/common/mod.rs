@@ -110,7 +110,7 @@ impl Net {
             chain: self.chain_url.clone(),
             key: format!("//{}{}", name[..1].to_uppercase(), &name[1..]),
             cluster_id: None,
-            rent_per_month: 10 * TOKEN,
+            rent_per_month: (10 * TOKEN) as u64,
             capacity: 100,
             keys_dir: Some(self.keys_dir.clone()),
             dev_keys: false,
