@@ -43,11 +43,13 @@ async fn sigkill_mid_upload_loses_nothing_acknowledged() {
     net.form_cluster(&["bob"], &[id], 2, 1).await;
     let url = config.public_url.clone();
     let health = format!("{url}/health");
-    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) }).await;
+    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) })
+        .await;
 
     let user = Signer::dev(USER).unwrap();
     let client = ObjectClient::new(&url, Some(user.clone()));
-    let objects: Vec<(String, Vec<u8>)> = (0..10).map(|i| (format!("acked-{i}"), vec![i as u8 * 7 + 1; 300 + i * 211])).collect();
+    let objects: Vec<(String, Vec<u8>)> =
+        (0..10).map(|i| (format!("acked-{i}"), vec![i as u8 * 7 + 1; 300 + i * 211])).collect();
     for (k, v) in &objects {
         client.put_bytes(net.bucket, k, v.clone()).await.unwrap();
     }
@@ -75,7 +77,10 @@ async fn sigkill_mid_upload_loses_nothing_acknowledged() {
     }
 
     let mut child = start(&path);
-    wait_for("node health after restart", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) }).await;
+    wait_for("node health after restart", 60, || async {
+        reqwest::get(&health).await.ok().filter(|r| r.status().is_success())
+    })
+    .await;
     assert_eq!(client.replicas().await.unwrap(), before, "same roots and counts as acknowledged before the kill");
     for (k, v) in &objects {
         assert_eq!(&client.get_bytes(net.bucket, k).await.unwrap(), v, "{k}");

@@ -133,7 +133,12 @@ pub fn put(args: UserArgs, file: PathBuf, bucket: u32, key: Option<String>) -> a
         let receipt = client.put_file(bucket, &key, &file, move |n| b.set_position(n)).await?;
         bar.finish_and_clear();
         let durable = receipt.replicas.iter().filter(|r| r.durable).count();
-        println!("{bucket}/{key}: {} bytes, version {}, {durable}/{} replicas durable", receipt.len, receipt.version, receipt.replicas.len());
+        println!(
+            "{bucket}/{key}: {} bytes, version {}, {durable}/{} replicas durable",
+            receipt.len,
+            receipt.version,
+            receipt.replicas.len()
+        );
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -58,6 +58,9 @@ pub async fn proof(State(state): State<Shared>, Json(req): Json<ProofRequest>) -
         }
         Some(_) => {}
     }
+    if state.storage.commit(req.cluster_id, req.vnode, req.epoch)?.is_some_and(|c| c.chunk_count == 0) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "empty", "an empty vnode passes without a proof"));
+    }
     let proof = state.proofs.proof(req.cluster_id, req.vnode, req.epoch, req.seed).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], proof.to_vec()).into_response())
 }

@@ -63,9 +63,10 @@ impl LogReader {
         Ok(Self { file: Arc::new(file), path: path.to_path_buf() })
     }
 
-    /// An owned handle of the log file, for async streaming.
-    pub fn try_clone(&self) -> Result<File, StorageError> {
-        self.file.try_clone().map_err(StorageError::io(&self.path))
+    /// A new handle of the log file with its own offset, for async streaming (a duplicated
+    /// descriptor would share the offset with concurrent readers).
+    pub fn reopen(&self) -> Result<File, StorageError> {
+        File::open(&self.path).map_err(StorageError::io(&self.path))
     }
 
     pub fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> Result<(), StorageError> {

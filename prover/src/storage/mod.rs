@@ -95,7 +95,7 @@ impl ObjectReader {
 
     /// The log file and the object's offset in it.
     pub fn file(&self) -> Result<(std::fs::File, u64), StorageError> {
-        Ok((self.reader.try_clone()?, self.offset))
+        Ok((self.reader.reopen()?, self.offset))
     }
 }
 

@@ -27,8 +27,7 @@ pub fn params() -> StorageParams {
     StorageParams { depth: 9, arity: 8, challenges: 2, chunk_bytes: 64 }.checked().unwrap()
 }
 
-pub fn shape() -> CircuitShape {
-    let p = params();
+pub fn shape_of(p: &StorageParams) -> CircuitShape {
     CircuitShape {
         depth: p.depth as u8,
         arity: p.arity as u8,
@@ -38,6 +37,7 @@ pub fn shape() -> CircuitShape {
 }
 
 pub struct Net {
+    pub params: StorageParams,
     pub dir: tempfile::TempDir,
     pub chain_url: String,
     pub keys_dir: PathBuf,
@@ -77,6 +77,10 @@ pub fn free_port() -> u16 {
 impl Net {
     /// The chain and keys; no cluster yet.
     pub async fn start() -> Net {
+        Self::start_with(params()).await
+    }
+
+    pub async fn start_with(params: StorageParams) -> Net {
         let dir = tempfile::tempdir().unwrap();
         let config = ChainConfig {
             data_dir: dir.path().join("chain"),
@@ -90,9 +94,9 @@ impl Net {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         tokio::spawn(node.run(std::future::pending()));
         let keys_dir = dir.path().join("keys");
-        write_dev_keys(&keys_dir, &params()).unwrap();
-        let (vk, _) = load_vk(&keys_dir, &params()).unwrap();
-        Net { dir, chain_url, keys_dir, vk, cluster: 0, bucket: 0 }
+        write_dev_keys(&keys_dir, &params).unwrap();
+        let (vk, _) = load_vk(&keys_dir, &params).unwrap();
+        Net { params, dir, chain_url, keys_dir, vk, cluster: 0, bucket: 0 }
     }
 
     pub async fn client(&self, name: &str) -> EmbeddedClient {
@@ -102,7 +106,7 @@ impl Net {
     /// A node's settings: provider `name`, data in the test directory, a fresh loopback port.
     pub fn node_config(&self, name: &str) -> NodeConfig {
         let port = free_port();
-        let s = params();
+        let s = self.params;
         NodeConfig {
             data_dir: self.dir.path().join(format!("node-{name}")),
             listen: format!("127.0.0.1:{port}").parse().unwrap(),
@@ -142,7 +146,7 @@ impl Net {
         let protocol = ProtocolConfig { validator_stake: 10 * TOKEN, max_batch: 16, ..ProtocolConfig::default() };
         admin.act::<_, ()>(0, "admin_set_protocol_config", protocol).await.unwrap();
         let vk_hash: [u8; 32] =
-            admin.act(0, "admin_set_verifying_key", (shape(), self.vk.clone(), true)).await.unwrap();
+            admin.act(0, "admin_set_verifying_key", (shape_of(&self.params), self.vk.clone(), true)).await.unwrap();
         for p in providers {
             self.client(p).await.act::<_, ()>(0, "node_trust_manager", account(MANAGER)).await.unwrap();
         }
@@ -151,7 +155,7 @@ impl Net {
         manager.act::<_, ()>(0, "cluster_reserve_resource", (self.cluster, 10u32)).await.unwrap();
         let config = VerificationConfig {
             mode: VerificationMode::Proofs,
-            shape: shape(),
+            shape: shape_of(&self.params),
             vk_hash,
             epoch_len_ms: EPOCH_MS,
             node_stake: NODE_STAKE,
@@ -180,6 +184,15 @@ impl Net {
             user.act::<_, ()>(deposit, "account_deposit", ()).await.unwrap();
         }
         bucket
+    }
+
+    /// Waits until the epoch after the current one has begun: its commitments include every
+    /// write acknowledged before this call.
+    pub async fn next_epoch(&self) {
+        let v = self.client(VALIDATOR).await;
+        let now = v.cluster_epoch(self.cluster).await.unwrap().epoch;
+        wait_for("the next epoch", 30, || async { v.cluster_epoch(self.cluster).await.ok().filter(|i| i.epoch > now) })
+            .await;
     }
 
     /// The validator's part of an epoch's randomness: commit now (commit phase), reveal in the
