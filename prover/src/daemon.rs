@@ -163,7 +163,7 @@ async fn wait_for_cluster(
             chain.query("cluster_list", (0u32, 1000u32, None::<ddc_chain::AccountId>)).await?;
         let found = clusters
             .iter()
-            .find(|c| wanted.is_none_or(|w| w == c.cluster_id) && c.cluster.vnodes.contains(&node_id))
+            .find(|c| wanted.map_or(true, |w| w == c.cluster_id) && c.cluster.vnodes.contains(&node_id))
             .map(|c| c.cluster_id);
         if let Some(id) = found {
             return Ok(id);

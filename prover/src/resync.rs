@@ -144,7 +144,7 @@ async fn verified_manifest(
         let Ok(m) = resp.json::<Manifest>().await else { continue };
         let on_chain = state.view.chain().commitment_get(c, vnode, m.epoch).await?;
         let matches = on_chain.is_some_and(|x| (x.root, x.chunk_count) == (m.root, m.chunk_count));
-        if matches && best.as_ref().is_none_or(|b| m.epoch > b.epoch) {
+        if matches && best.as_ref().map_or(true, |b| m.epoch > b.epoch) {
             best = Some(m);
         }
     }

@@ -102,11 +102,14 @@ impl Bucket {
     }
 }
 
+/// A value and when it was read.
+type Cached<T> = (Instant, T);
+
 pub struct ChainView {
     chain: Arc<dyn ChainClient>,
     ttl: Duration,
     topology: Mutex<Option<(Instant, Arc<Topology>)>>,
-    buckets: Mutex<HashMap<BucketId, (Instant, Option<Arc<Bucket>>)>>,
+    buckets: Mutex<HashMap<BucketId, Cached<Option<Arc<Bucket>>>>>,
 }
 
 impl ChainView {

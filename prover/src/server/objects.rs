@@ -386,7 +386,7 @@ pub async fn get_object(
     let mut best: Option<(VNodeIndex, ObjectMeta)> = None;
     for &v in targets.iter().filter(|v| topo.host(**v) == Some(state.node_id)) {
         if let Some(m) = state.storage.object(state.cluster_id, v, bucket, &key)? {
-            if best.as_ref().is_none_or(|(_, b)| m.version > b.version) {
+            if best.as_ref().map_or(true, |(_, b)| m.version > b.version) {
                 best = Some((v, m));
             }
         }
