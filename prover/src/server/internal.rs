@@ -80,6 +80,17 @@ async fn peer(state: &NodeState, method: &Method, uri: &Uri, headers: &HeaderMap
     Ok(())
 }
 
+/// A node-to-node call without a body, checked before the handler runs.
+pub struct PeerCall;
+
+impl axum::extract::FromRequestParts<Shared> for PeerCall {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Shared) -> ApiResult<Self> {
+        peer(state, &parts.method, &parts.uri, &parts.headers, b"").await?;
+        Ok(PeerCall)
+    }
+}
+
 /// `POST /v1/internal/manifest`: a peer's manifest of one of its replicas, kept for resync.
 pub async fn put_manifest(
     State(state): State<Shared>,
@@ -105,11 +116,8 @@ pub async fn put_manifest(
 pub async fn get_manifest(
     State(state): State<Shared>,
     Path((cluster, vnode)): Path<(ClusterId, VNodeIndex)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    _: PeerCall,
 ) -> ApiResult<Json<Manifest>> {
-    peer(&state, &method, &uri, &headers, b"").await?;
     let m = state.storage.peer_manifest(cluster, vnode)?;
     Ok(Json(m.ok_or_else(|| ApiError::not_found(format!("no manifest of vnode {vnode} here")))?))
 }
@@ -118,11 +126,8 @@ pub async fn get_manifest(
 pub async fn get_entries(
     State(state): State<Shared>,
     Path((cluster, vnode)): Path<(ClusterId, VNodeIndex)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    _: PeerCall,
 ) -> ApiResult<Json<Vec<ManifestEntry>>> {
-    peer(&state, &method, &uri, &headers, b"").await?;
     Ok(Json(state.storage.entries(cluster, vnode)?))
 }
 
@@ -138,11 +143,8 @@ pub async fn get_data(
     State(state): State<Shared>,
     Path((cluster, vnode, bucket, key)): Path<(ClusterId, VNodeIndex, BucketId, String)>,
     Query(q): Query<VersionQuery>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    _: PeerCall,
 ) -> ApiResult<Response> {
-    peer(&state, &method, &uri, &headers, b"").await?;
     let reader = match q.version {
         Some(version) => state.storage.version_reader(cluster, vnode, bucket, &key, version)?,
         None => state.storage.reader(cluster, vnode, bucket, &key)?,

@@ -11,6 +11,7 @@ use crate::storage::Written;
 use crate::view::{Bucket, Topology};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -289,23 +290,19 @@ async fn write(
 
 pub async fn put_object(
     State(state): State<Shared>,
-    Path((bucket, key)): Path<(BucketId, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    Path(object): Path<(BucketId, String)>,
+    head: Parts,
     body: Body,
 ) -> ApiResult<Response> {
-    write(state, (bucket, key), (method, uri, headers), Some(body)).await
+    write(state, object, (head.method, head.uri, head.headers), Some(body)).await
 }
 
 pub async fn delete_object(
     State(state): State<Shared>,
-    Path((bucket, key)): Path<(BucketId, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    Path(object): Path<(BucketId, String)>,
+    head: Parts,
 ) -> ApiResult<Response> {
-    write(state, (bucket, key), (method, uri, headers), None).await
+    write(state, object, (head.method, head.uri, head.headers), None).await
 }
 
 /// `Range: bytes=a-b | a- | -n` → `[start, end)` within `len`.
@@ -373,9 +370,7 @@ async fn serve_local(
 pub async fn get_object(
     State(state): State<Shared>,
     Path((bucket, key)): Path<(BucketId, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    Parts { method, uri, headers, .. }: Parts,
 ) -> ApiResult<Response> {
     check_key(&key)?;
     let access = authorize(&state, &method, &uri, &headers, bucket, false).await?;
@@ -433,9 +428,7 @@ pub async fn list_objects(
     State(state): State<Shared>,
     Path(bucket): Path<BucketId>,
     Query(q): Query<ListQuery>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    Parts { method, uri, headers, .. }: Parts,
 ) -> ApiResult<Json<Listing>> {
     authorize(&state, &method, &uri, &headers, bucket, false).await?;
     let topo = state.topology().await?;
