@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use ddc_chain::{ChainClient, Ddc, Signer};
+use ddc_chain::{Ddc, Signer};
 use ddc_circuits::challenge::replica_seed;
 use ddc_primitives::encoding::fr_from_bytes;
 use ddc_primitives::groth16::{decode_proof, decode_vk, verify, PublicInputs};
@@ -204,7 +204,6 @@ async fn a_network_of_nodes_stores_serves_proves_and_heals() {
             assert!(proof_verifies(&net, &spare.url, *vnode, spare_id, next).await, "spare's proof of vnode {vnode}");
         }
     }
-    let _ = chain.account();
     for n in nodes {
         n.shutdown().await;
     }

@@ -12,7 +12,7 @@ use ddc_prover::config::{NodeConfig, ShapeConfig};
 use ddc_verifier_contract::logic::{
     seed_commitment, CircuitShape, ProtocolConfig, VerificationConfig, VerificationMode, TOKEN,
 };
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -243,8 +243,4 @@ impl RunningNode {
         self.stop.cancel();
         self.task.await.unwrap().unwrap();
     }
-}
-
-pub fn data_dir(config: &NodeConfig) -> &Path {
-    &config.data_dir
 }
