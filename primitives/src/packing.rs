@@ -48,8 +48,32 @@ pub fn leaf_hash(chunk: &[u8]) -> Fr {
     leaf_hashes([chunk])[0]
 }
 
-/// Leaves of `L` chunks of one size, hashed in lockstep (see `poseidon::hash_lanes`).
+/// Leaves of `L` chunks of one size, hashed in lockstep: with AVX-512 IFMA (x86-64, `std`,
+/// detected at run time) and chunks longer than 12 elements, 8 or 4 chunks per call of
+/// `poseidon::ifma`, the rest as [`leaf_hashes_scalar`]; elsewhere [`leaf_hashes_scalar`].
 pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if L >= 4 && elements_per_chunk(chunks[0].len()) > MAX_INPUTS && poseidon::ifma::available() {
+        debug_assert!(chunks.iter().all(|c| c.len() == chunks[0].len()));
+        let mut out = [Fr::zero(); L];
+        let mut done = 0;
+        while L - done >= 4 {
+            let lanes = if L - done >= 8 { 8 } else { 4 };
+            poseidon::ifma::leaf_hashes(&chunks[done..done + lanes], &mut out[done..done + lanes]);
+            done += lanes;
+        }
+        for (o, c) in out[done..].iter_mut().zip(&chunks[done..]) {
+            *o = leaf_hashes_scalar([*c])[0];
+        }
+        return out;
+    }
+    leaf_hashes_scalar(chunks)
+}
+
+/// [`leaf_hashes`] without SIMD on every target: `L` chunks in lockstep through
+/// `poseidon::hash_lanes` (the portable path, and the baseline the vectorized one is tested and
+/// benchmarked against).
+pub fn leaf_hashes_scalar<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
     const T: usize = MAX_INPUTS + 1;
     let n = elements_per_chunk(chunks[0].len());
     debug_assert!(chunks.iter().all(|c| c.len() == chunks[0].len()));
