@@ -1,12 +1,13 @@
 //! Ingest throughput: bytes → 1 KiB chunks → Poseidon leaves → committed root, in memory and on
-//! disk, on one core and on all; and our leaf hash against arkworks' native Poseidon sponge.
+//! disk, on one core and on all, with the AVX-512 IFMA leaf hashing (where the CPU has it) and
+//! with the scalar one; and our leaf hash against arkworks' native Poseidon sponge.
 
 use criterion::{SamplingMode, Throughput};
 use ddc_benches::baseline::{chunk_leaf, poseidon_config};
 use ddc_benches::fixtures::{random_bytes, CHUNK_BYTES};
 use ddc_benches::measure::{bench, criterion, mib_s, ratio, timed};
 use ddc_circuits::merkle::{MemTree, TreeShape};
-use ddc_primitives::packing::leaf_hash;
+use ddc_primitives::packing::{leaf_hash, leaf_hashes, leaf_hashes_scalar};
 use ddc_prover::ingest::ingest;
 use ddc_prover::tree::open_tree;
 use rayon::ThreadPoolBuilder;
@@ -26,7 +27,17 @@ fn main() {
 
     let mut group = c.benchmark_group("ingest");
     group.throughput(Throughput::Bytes(INGEST_BYTES as u64)).sampling_mode(SamplingMode::Flat);
-    for (label, pool) in [("1thread", pool(1)), ("all_threads", pool(all))] {
+    #[cfg(target_arch = "x86_64")]
+    let (paths, simd) =
+        ([("", false), ("scalar/", true)], if ddc_primitives::poseidon::ifma::available() { "ifma" } else { "none" });
+    #[cfg(not(target_arch = "x86_64"))]
+    let (paths, simd) = ([("", false)], "none");
+    let runs = [("1thread", 1), ("all_threads", all)];
+    for ((label, threads), (path, scalar)) in runs.into_iter().flat_map(|r| paths.map(|p| (r, p))) {
+        #[cfg(target_arch = "x86_64")]
+        ddc_primitives::poseidon::ifma::force_scalar(scalar);
+        let label = format!("{path}{label}");
+        let pool = pool(threads);
         let memory = bench(
             &mut group,
             &format!("mem/{label}"),
@@ -59,19 +70,32 @@ fn main() {
         );
         let threads = pool.current_num_threads();
         println!(
-            "RESULT ingest {label} threads={threads} mem_mib_s={} disk_mib_s={}",
+            "RESULT ingest {label} threads={threads} simd={} mem_mib_s={} disk_mib_s={}",
+            if scalar { "none" } else { simd },
             mib_s(INGEST_BYTES, memory),
             mib_s(INGEST_BYTES, disk)
         );
     }
     group.finish();
+    #[cfg(target_arch = "x86_64")]
+    ddc_primitives::poseidon::ifma::force_scalar(false);
 
-    // Leaf hashing alone, one core, no rayon: our width-13 chain against the arkworks sponge.
+    // Leaf hashing alone, one core, no rayon: our width-13 chain (4 chunks in lockstep, as ingest
+    // hashes them; scalar, and vectorized with 4 and 8 lanes) against the arkworks sponge.
     let config = poseidon_config();
     let chunks = || data[..HASH_BYTES].chunks(CHUNK_BYTES);
     let mut group = c.benchmark_group("leaf_hash");
     group.throughput(Throughput::Bytes(HASH_BYTES as u64)).sampling_mode(SamplingMode::Flat);
-    let ours = bench(&mut group, "ddc_poseidon", || (), |_| timed(|| chunks().map(leaf_hash).collect::<Vec<_>>()));
+    fn lanes<const L: usize>(data: &[u8], f: fn([&[u8]; L]) -> [ark_bn254::Fr; L]) -> Vec<ark_bn254::Fr> {
+        data.chunks(CHUNK_BYTES * L)
+            .flat_map(|g| f(core::array::from_fn(|i| &g[i * CHUNK_BYTES..][..CHUNK_BYTES])))
+            .collect()
+    }
+    let hashed = &data[..HASH_BYTES];
+    let scalar = bench(&mut group, "ddc_poseidon_scalar", || (), |_| timed(|| lanes::<4>(hashed, leaf_hashes_scalar)));
+    let ours = bench(&mut group, "ddc_poseidon", || (), |_| timed(|| lanes::<4>(hashed, leaf_hashes)));
+    let eight = bench(&mut group, "ddc_poseidon_x8", || (), |_| timed(|| lanes::<8>(hashed, leaf_hashes)));
+    assert_eq!(lanes::<8>(hashed, leaf_hashes), chunks().map(leaf_hash).collect::<Vec<_>>());
     let theirs = bench(
         &mut group,
         "arkworks_sponge",
@@ -80,10 +104,15 @@ fn main() {
     );
     group.finish();
     println!(
-        "RESULT leaf_hash 1thread ddc_mib_s={} arkworks_sponge_mib_s={} speedup={}",
+        "RESULT leaf_hash 1thread simd={simd} ddc_mib_s={} ddc_x8_mib_s={} scalar_mib_s={} arkworks_sponge_mib_s={} \
+         speedup={} vs_scalar={} x8_vs_scalar={}",
         mib_s(HASH_BYTES, ours),
+        mib_s(HASH_BYTES, eight),
+        mib_s(HASH_BYTES, scalar),
         mib_s(HASH_BYTES, theirs),
-        ratio(theirs, ours)
+        ratio(theirs, ours),
+        ratio(scalar, ours),
+        ratio(scalar, eight)
     );
     c.final_summary();
 }
