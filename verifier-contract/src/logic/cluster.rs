@@ -227,7 +227,7 @@ pub fn cluster_distribute_revenues(h: &mut impl Host, cluster_id: ClusterId) -> 
             for node_id in &cluster.vnodes {
                 let provider_id = node::get(h, *node_id)?.provider_id;
                 pay(h, provider_id, per_share)?;
-                h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id });
+                h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id, value: per_share });
             }
         }
         Some(s) => {
@@ -251,7 +251,7 @@ pub fn cluster_distribute_revenues(h: &mut impl Host, cluster_id: ClusterId) -> 
                 }
                 for (provider_id, value) in paid {
                     pay(h, provider_id, value)?;
-                    h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id });
+                    h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id, value });
                 }
             }
             account::to_treasury(h, withheld);

@@ -37,6 +37,8 @@ pub enum Event {
     ClusterDistributeRevenues {
         cluster_id: ClusterId,
         provider_id: AccountId,
+        /// What the provider was paid (not in the seed's event: payouts are auditable from events).
+        value: Balance,
     },
     NodeCreated {
         node_id: NodeId,

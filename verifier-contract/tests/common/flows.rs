@@ -67,15 +67,16 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
     assert_eq!(earned, vec![11, 362, 362, 362, 22], "network fee, 3 providers × 2 vnodes × 181, management fee");
     let left = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
     assert_eq!(left, 1, "the rounding remainder stays in the cluster");
-    let paid: Vec<AccountId> =
+    let paid: Vec<(AccountId, Balance)> =
         c.rt.take_events()
             .into_iter()
             .filter_map(|e| match e {
-                Event::ClusterDistributeRevenues { provider_id, .. } => Some(provider_id),
+                Event::ClusterDistributeRevenues { provider_id, value, .. } => Some((provider_id, value)),
                 _ => None,
             })
             .collect();
-    assert_eq!(paid, [BOB, CHARLIE, DAVE, BOB, CHARLIE, DAVE].map(account).to_vec(), "one event per vnode");
+    let per_vnode = [BOB, CHARLIE, DAVE, BOB, CHARLIE, DAVE].map(|a| (account(a), 181)).to_vec();
+    assert_eq!(paid, per_vnode, "one event per vnode, with what it paid");
 
     // What the seed lacked: de-allocation stops the stream; the unspent deposit comes back.
     c.ok::<_, ()>(FERDIE, "bucket_dealloc_from_cluster", bucket);
