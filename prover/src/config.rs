@@ -30,9 +30,13 @@ pub struct NodeConfig {
     pub listen: SocketAddr,
     /// The URL other nodes, validators and users reach this node at; registered on-chain.
     pub public_url: String,
-    /// The chain's RPC URL (the embedded dev chain: `http://127.0.0.1:9944`).
+    /// The chain: the embedded dev chain's RPC URL (`http://127.0.0.1:9944`) or a Substrate
+    /// node's WebSocket (`ws://…`, with `contract`).
     #[serde(default = "default_chain")]
     pub chain: String,
+    /// The DDC contract's address on a Substrate chain (SS58 or hex).
+    #[serde(default)]
+    pub contract: Option<String>,
     /// The provider's secret key URI (sr25519). `//Name` dev keys are INSECURE.
     pub key: String,
     /// Serve this cluster; by default the first cluster that has this node.
@@ -72,6 +76,11 @@ pub struct NodeConfig {
     /// Compact a replica when at least this many of its chunks are dead and they outnumber the live.
     #[serde(default = "default_compact_min_chunks")]
     pub compact_min_chunks: u64,
+    /// FAULT INJECTION for local networks: after a vnode's first commitment, silently zero this
+    /// fraction of its chunks (a disk that lost data), so validators catch and slash the node.
+    /// Never set it on a real node.
+    #[serde(default)]
+    pub chaos_drop_fraction: f64,
 }
 
 fn default_listen() -> SocketAddr {

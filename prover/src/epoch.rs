@@ -23,6 +23,8 @@ struct Progress {
     committed: HashSet<(VNodeIndex, Epoch)>,
     proving: HashSet<(VNodeIndex, Epoch)>,
     resynced: HashSet<VNodeIndex>,
+    /// Vnodes whose chunks fault injection has dropped.
+    dropped: HashSet<VNodeIndex>,
     events_from: u64,
 }
 
@@ -84,6 +86,9 @@ async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Res
                 state.metrics.commit_lag_ms.with_label_values(&[&v.to_string()]).set(lag);
             }
             p.committed.insert((v, info.epoch));
+            if state.config.chaos_drop_fraction > 0.0 && !p.dropped.contains(&v) {
+                drop_chunks(state, v, &mut p.dropped).await;
+            }
         }
     }
 
@@ -119,6 +124,27 @@ async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Res
         }
     }
     Ok(())
+}
+
+/// Fault injection: loses a fraction of a committed vnode's chunks, once it holds any.
+async fn drop_chunks(state: &Shared, vnode: VNodeIndex, dropped: &mut HashSet<VNodeIndex>) {
+    let (s, c, fraction) = (state.storage.clone(), state.cluster_id, state.config.chaos_drop_fraction);
+    let result = tokio::task::spawn_blocking(move || -> Result<Option<u64>, crate::storage::StorageError> {
+        if s.replica_meta((c, vnode))?.chunks == 0 {
+            return Ok(None);
+        }
+        s.drop_chunks(c, vnode, fraction, &mut rand::thread_rng()).map(Some)
+    })
+    .await;
+    match result {
+        Ok(Ok(Some(n))) => {
+            dropped.insert(vnode);
+            tracing::warn!(vnode, chunks = n, fraction, "FAULT INJECTION: silently dropped chunks");
+        }
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => tracing::error!(vnode, "fault injection failed: {e}"),
+        Err(e) => tracing::error!(vnode, "fault injection task: {e}"),
+    }
 }
 
 /// Bonds the cluster's node stake if this node has none yet.

@@ -20,7 +20,7 @@ pub enum IngestError<E: std::fmt::Debug + std::fmt::Display> {
 }
 
 /// Chunks hashed in lockstep per task (see `leaf_hashes`).
-const LANES: usize = 4;
+const LANES: usize = 8;
 
 /// Leaves of a buffer of whole chunks (the last one zero-padded), in parallel.
 pub fn leaves(data: &[u8], chunk_bytes: usize) -> Vec<Fr> {

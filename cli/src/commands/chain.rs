@@ -35,8 +35,11 @@ pub fn run(args: ChainArgs) -> anyhow::Result<ExitCode> {
             manual_time: args.manual_time,
         };
         let node = Node::open(config).context("opening the chain")?;
-        let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
-        tracing::info!(rpc = %format!("http://{}", args.listen), data = %args.data_dir.display(), block_ms = args.block_ms, "embedded chain running");
+        let listener =
+            tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
+        let url = format!("http://{}", listener.local_addr()?);
+        ddc_chain::embedded::publish_rpc_url(&args.data_dir, &url).context("recording the RPC URL")?;
+        tracing::info!(rpc = %url, data = %args.data_dir.display(), block_ms = args.block_ms, "embedded chain running");
         for name in DEV_ACCOUNTS {
             tracing::info!(account = %hex::encode(dev_account(name)?), "dev account //{name} (INSECURE)");
         }
@@ -44,10 +47,16 @@ pub fn run(args: ChainArgs) -> anyhow::Result<ExitCode> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut rpc_stop = stop_rx.clone();
         let rpc = tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(async move { let _ = rpc_stop.changed().await; }).await
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rpc_stop.changed().await;
+                })
+                .await
         });
         let mut chain_stop = stop_rx;
-        let chain = tokio::spawn(node.run(async move { let _ = chain_stop.changed().await; }));
+        let chain = tokio::spawn(node.run(async move {
+            let _ = chain_stop.changed().await;
+        }));
         ddc_chain::settings::shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);

@@ -12,22 +12,14 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ddc_chain::{ChainError, Ddc};
+use ddc_primitives::encoding::fr_to_bytes;
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, VNodeIndex};
 use ddc_verifier_contract::logic::Error as ContractError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-/// A validator's challenge.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ProofRequest {
-    pub cluster_id: ClusterId,
-    pub vnode: VNodeIndex,
-    pub epoch: Epoch,
-    /// The epoch's seed as the chain finalized it (hex).
-    #[serde(with = "hex::serde")]
-    pub seed: [u8; 32],
-}
+pub use ddc_chain::node_api::{ChunkOpening, ProofRequest};
 
 /// `POST /v1/proof`: the 128-byte proof of this node's commitment of `vnode` in `epoch`.
 pub async fn proof(State(state): State<Shared>, Json(req): Json<ProofRequest>) -> ApiResult<Response> {
@@ -63,6 +55,29 @@ pub async fn proof(State(state): State<Shared>, Json(req): Json<ProofRequest>) -
     }
     let proof = state.proofs.proof(req.cluster_id, req.vnode, req.epoch, req.seed).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], proof.to_vec()).into_response())
+}
+
+/// `GET /v1/chunk/{cluster}/{vnode}/{epoch}/{index}`: a chunk of this node's `epoch`
+/// commitment and its path, so validators can check data is retrievable, not only provable.
+pub async fn chunk(
+    State(state): State<Shared>,
+    Path((cluster_id, vnode, epoch, index)): Path<(ClusterId, VNodeIndex, Epoch, u64)>,
+) -> ApiResult<Json<ChunkOpening>> {
+    let s = state.clone();
+    let opened = tokio::task::spawn_blocking(move || s.storage.open_chunk(cluster_id, vnode, epoch, index))
+        .await
+        .map_err(|e| ApiError::internal(format!("chunk task: {e}")))?;
+    let (commit, opening) = match opened {
+        Err(StorageError::NoCommit { .. }) => {
+            return Err(ApiError::not_found(format!("no commitment of vnode {vnode} in epoch {epoch} here")))
+        }
+        other => other?,
+    };
+    if index >= commit.chunk_count {
+        return Err(ApiError::bad_request(format!("the commitment holds {} chunks", commit.chunk_count)));
+    }
+    let siblings = opening.path.siblings.iter().map(|f| hex::encode(fr_to_bytes(f))).collect();
+    Ok(Json(ChunkOpening { index, chunk: opening.chunk, siblings }))
 }
 
 /// Node-to-node calls must be signed by the provider of a node in this cluster.

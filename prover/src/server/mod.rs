@@ -24,6 +24,7 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/v1/replicas", get(internal::replicas))
         .route("/v1/proof", post(internal::proof))
+        .route("/v1/chunk/{cluster}/{vnode}/{epoch}/{index}", get(internal::chunk))
         .route("/v1/internal/manifest", post(internal::put_manifest))
         .route("/v1/internal/manifest/{cluster}/{vnode}", get(internal::get_manifest))
         .route("/v1/internal/entries/{cluster}/{vnode}", get(internal::get_entries))

@@ -12,10 +12,11 @@ pub mod index;
 pub mod log;
 pub mod replica;
 
-use crate::tree::StoreError;
+use crate::tree::{DiskStore, StoreError};
 use ark_bn254::Fr;
+use ddc_circuits::merkle::Snapshot;
 use ddc_circuits::merkle::TreeError;
-use ddc_circuits::storage::vanilla::{self, VanillaError, VanillaProof};
+use ddc_circuits::storage::vanilla::{self, ChunkSource, Opening, VanillaError, VanillaProof};
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::encoding::fr_to_bytes;
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, VNodeIndex};
@@ -421,8 +422,40 @@ impl Storage {
         table.get((cluster, vnode, epoch))?.map(|v| decode(v.value())).transpose()
     }
 
-    /// Opens the challenged chunks of `epoch`'s commitment for `seed`, from whichever log
-    /// generation the commitment was made over.
+    /// Runs `open` over the replica generation and tree snapshot of `epoch`'s commitment, from
+    /// whichever log generation it was made over.
+    fn at_commit<T>(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+        open: impl FnOnce(&Replica, &Snapshot<'_, DiskStore>) -> Result<T, StorageError>,
+    ) -> Result<(CommitRecord, T), StorageError> {
+        let commit = self.commit(cluster, vnode, epoch)?.ok_or(StorageError::NoCommit { vnode, epoch })?;
+        let slot = self.slot((cluster, vnode))?;
+        let slot = slot.lock().expect("slot lock");
+        let at = |replica: &Replica| -> Result<T, StorageError> {
+            let snapshot = replica.tree().snapshot(commit.chunk_count)?;
+            if fr_to_bytes(&snapshot.root()) != commit.root {
+                return Err(StorageError::Corrupt(format!(
+                    "vnode {vnode}: the tree no longer has epoch {epoch}'s root"
+                )));
+            }
+            open(replica, &snapshot)
+        };
+        let out = if commit.generation == slot.meta.generation {
+            at(&slot.replica)?
+        } else {
+            let retired = slot.meta_retired(commit.generation).ok_or_else(|| {
+                StorageError::Corrupt(format!("vnode {vnode}: log generation {} is gone", commit.generation))
+            })?;
+            let dir = generation_dir(&self.dir, (cluster, vnode), commit.generation);
+            at(&Replica::open(&dir, self.params.shape(), self.params.chunk_bytes, retired)?)?
+        };
+        Ok((commit, out))
+    }
+
+    /// Opens the challenged chunks of `epoch`'s commitment for `seed`.
     pub fn open_challenges(
         &self,
         cluster: ClusterId,
@@ -430,28 +463,49 @@ impl Storage {
         epoch: Epoch,
         seed: Fr,
     ) -> Result<(CommitRecord, VanillaProof), StorageError> {
-        let commit = self.commit(cluster, vnode, epoch)?.ok_or(StorageError::NoCommit { vnode, epoch })?;
+        self.at_commit(cluster, vnode, epoch, |replica, snapshot| {
+            Ok(vanilla::prove(&self.params, snapshot, replica, seed)?)
+        })
+    }
+
+    /// Chunk `index` of `epoch`'s commitment with its Merkle path: what a validator samples to
+    /// check that data is retrievable, not only provable.
+    pub fn open_chunk(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+        index: u64,
+    ) -> Result<(CommitRecord, Opening), StorageError> {
+        self.at_commit(cluster, vnode, epoch, |replica, snapshot| {
+            let mut chunk = vec![0u8; self.params.chunk_bytes];
+            replica.read_chunk(index, &mut chunk)?;
+            Ok(Opening { index, chunk, path: snapshot.path(index)? })
+        })
+    }
+
+    /// FAULT INJECTION (devnet and tests only): silently zeroes `fraction` of the current
+    /// chunks of a replica, as a disk that lost data would, leaving the tree and index as they
+    /// were. Returns how many chunks were dropped.
+    pub fn drop_chunks(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        fraction: f64,
+        rng: &mut impl rand::Rng,
+    ) -> Result<u64, StorageError> {
         let slot = self.slot((cluster, vnode))?;
-        let slot = slot.lock().expect("slot lock");
-        let prove = |replica: &Replica| -> Result<VanillaProof, StorageError> {
-            let snapshot = replica.tree().snapshot(commit.chunk_count)?;
-            if fr_to_bytes(&snapshot.root()) != commit.root {
-                return Err(StorageError::Corrupt(format!(
-                    "vnode {vnode}: the tree no longer has epoch {epoch}'s root"
-                )));
+        let mut slot = slot.lock().expect("slot lock");
+        let zero = vec![0u8; self.params.chunk_bytes];
+        let mut dropped = 0;
+        for index in 0..slot.replica.len() {
+            if rng.gen_bool(fraction.clamp(0.0, 1.0)) {
+                slot.replica.overwrite_chunk(index, &zero)?;
+                dropped += 1;
             }
-            Ok(vanilla::prove(&self.params, &snapshot, replica, seed)?)
-        };
-        let proof = if commit.generation == slot.meta.generation {
-            prove(&slot.replica)?
-        } else {
-            let retired = slot.meta_retired(commit.generation).ok_or_else(|| {
-                StorageError::Corrupt(format!("vnode {vnode}: log generation {} is gone", commit.generation))
-            })?;
-            let dir = generation_dir(&self.dir, (cluster, vnode), commit.generation);
-            prove(&Replica::open(&dir, self.params.shape(), self.params.chunk_bytes, retired)?)?
-        };
-        Ok((commit, proof))
+        }
+        slot.replica.sync()?;
+        Ok(dropped)
     }
 
     pub fn proof(&self, cluster: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Option<Vec<u8>>, StorageError> {

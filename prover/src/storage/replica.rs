@@ -87,6 +87,11 @@ impl Replica {
         Ok((first, chunks))
     }
 
+    /// Replaces a chunk's bytes in the log without touching the tree (fault injection only).
+    pub fn overwrite_chunk(&mut self, index: u64, bytes: &[u8]) -> Result<(), StorageError> {
+        self.log.write_at(index, bytes)
+    }
+
     /// Log first, then tree: after a crash the tree is rebuilt from the log, never the reverse.
     pub fn sync(&mut self) -> Result<(), StorageError> {
         self.log.sync()?;

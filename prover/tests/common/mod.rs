@@ -112,6 +112,7 @@ impl Net {
             listen: format!("127.0.0.1:{port}").parse().unwrap(),
             public_url: format!("http://127.0.0.1:{port}"),
             chain: self.chain_url.clone(),
+            contract: None,
             key: format!("//{}{}", name[..1].to_uppercase(), &name[1..]),
             cluster_id: None,
             rent_per_month: (10 * TOKEN) as u64,
@@ -126,6 +127,7 @@ impl Net {
             poll_ms: 100,
             peer_timeout_ms: 10_000,
             compact_min_chunks: 1 << 20,
+            chaos_drop_fraction: 0.0,
         }
     }
 
