@@ -3,6 +3,6 @@
 # it into pallet-contracts), then builds and runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 bash scripts/build-contract.sh
 cargo test --workspace --locked "$@"

@@ -87,7 +87,10 @@ enum Command {
     /// state persisted in DIR, an HTTP RPC (docs/chain-rpc.md). Dev accounts are INSECURE.
     Chain(commands::chain::ChainArgs),
     /// Run a storage node: store, serve, commit, prove (docs/api.md).
-    Node(commands::node::NodeArgs),
+    Node(commands::daemon::DaemonArgs),
+    /// Run a validator: seed randomness, proof requests, batch verification, on-chain results,
+    /// fault reports, retrievability sampling (docs/validator.md).
+    Validator(commands::daemon::DaemonArgs),
     /// Buckets on the chain.
     Bucket {
         #[command(subcommand)]
@@ -130,8 +133,8 @@ enum Command {
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
-    /// Start a whole local network (not yet available).
-    Devnet,
+    /// Start a whole local network: chain, nodes, validators, a workload, a live dashboard.
+    Devnet(commands::devnet::DevnetArgs),
 }
 
 #[derive(Subcommand)]
@@ -169,10 +172,8 @@ fn main() -> ExitCode {
         Command::Get { bucket, key, out, user } => commands::objects::get(user, bucket, key, out),
         Command::Ls { bucket, prefix, user } => commands::objects::ls(user, bucket, prefix),
         Command::Rm { bucket, key, user } => commands::objects::rm(user, bucket, key),
-        Command::Devnet => {
-            eprintln!("ddc devnet: not yet available in this version (the validator and devnet are next).");
-            return ExitCode::from(2);
-        }
+        Command::Validator(args) => commands::validator::run(args),
+        Command::Devnet(args) => commands::devnet::run_devnet(args),
     };
     match result {
         Ok(code) => code,

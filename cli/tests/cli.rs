@@ -73,10 +73,3 @@ fn setup_prove_file_and_verify_round_trip() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).starts_with("INVALID"));
 }
-
-#[test]
-fn devnet_says_it_is_not_yet_available() {
-    let out = ddc(&["devnet"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not yet available"));
-}

@@ -1,8 +1,11 @@
 pub mod chain;
 pub mod circuit;
+pub mod daemon;
+pub mod devnet;
 pub mod node;
 pub mod objects;
 pub mod proof_file;
 pub mod prove;
 pub mod setup;
+pub mod validator;
 pub mod verify;

@@ -1,0 +1,161 @@
+//! `ddc devnet`: a whole local network in one command (see `ddc_devnet`).
+
+use crate::progress;
+use anyhow::Context;
+use clap::Args;
+use ddc_circuits::storage::StorageParams;
+use ddc_devnet::run::{run, Progress};
+use ddc_devnet::DevnetConfig;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Args)]
+pub struct DevnetArgs {
+    /// The devnet's state (wiped at start: every run is a fresh network).
+    #[arg(long, default_value = "ddc-devnet")]
+    pub data_dir: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    pub nodes: usize,
+    #[arg(long, default_value_t = 16)]
+    pub vnodes: u32,
+    /// Replicas per object (R).
+    #[arg(long, default_value_t = 3)]
+    pub replication: u32,
+    #[arg(long, default_value_t = 3)]
+    pub validators: usize,
+    /// Validators assigned to each replica per epoch.
+    #[arg(long, default_value_t = 2)]
+    pub quorum: u32,
+    /// Nodes that silently drop a fraction of their chunks (they get caught and slashed).
+    #[arg(long, default_value_t = 0)]
+    pub faulty: usize,
+    /// The fraction of its chunks a faulty node drops.
+    #[arg(long, default_value_t = 0.1)]
+    pub drop_fraction: f64,
+    #[arg(long, default_value_t = 10_000)]
+    pub epoch_ms: u64,
+    #[arg(long, default_value_t = 250)]
+    pub block_ms: u64,
+    /// The storage circuit: the tree holds 2^DEPTH chunks per vnode.
+    #[arg(long, default_value_t = 16)]
+    pub depth: u32,
+    /// Challenged chunks per proof (K).
+    #[arg(long, default_value_t = 8)]
+    pub challenges: usize,
+    #[arg(long, default_value_t = 1024)]
+    pub chunk_bytes: usize,
+    /// The workload: this many objects of --object-kib KiB.
+    #[arg(long, default_value_t = 48)]
+    pub objects: usize,
+    #[arg(long, default_value_t = 64)]
+    pub object_kib: usize,
+    /// The embedded chain's RPC (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:9944")]
+    pub chain_listen: SocketAddr,
+    /// The dashboard (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:8700")]
+    pub listen: SocketAddr,
+    /// Run this many epochs after the workload is stored, until they are paid out, then exit.
+    #[arg(long)]
+    pub epochs: Option<u64>,
+    /// Exit after --epochs (3 if not given) instead of running until Ctrl-C.
+    #[arg(long)]
+    pub exit: bool,
+    /// Print the final report as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
+    let mut config = DevnetConfig::new(args.data_dir.clone());
+    config.nodes = args.nodes;
+    config.vnodes = args.vnodes;
+    config.replication = args.replication;
+    config.validators = args.validators;
+    config.quorum = args.quorum;
+    config.faulty = args.faulty;
+    config.drop_fraction = args.drop_fraction;
+    config.epoch_ms = args.epoch_ms;
+    config.block_ms = args.block_ms;
+    config.shape =
+        StorageParams { depth: args.depth, arity: 8, challenges: args.challenges, chunk_bytes: args.chunk_bytes };
+    config.objects = args.objects;
+    config.object_bytes = args.object_kib << 10;
+    config.chain_listen = args.chain_listen;
+    config.dashboard_listen = args.listen;
+    let config = config.checked()?;
+    let epochs = if args.exit { Some(args.epochs.unwrap_or(3)) } else { args.epochs };
+    if args.data_dir.exists() {
+        tracing::info!(dir = %args.data_dir.display(), "starting a fresh devnet: removing the previous one's state");
+        std::fs::remove_dir_all(&args.data_dir).with_context(|| format!("removing {}", args.data_dir.display()))?;
+    }
+    let json = args.json;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(async move {
+        let stop = CancellationToken::new();
+        let on_signal = stop.clone();
+        tokio::spawn(async move {
+            ddc_chain::settings::shutdown_signal().await;
+            tracing::info!("devnet: shutting down");
+            on_signal.cancel();
+        });
+        let mut upload: Option<indicatif::ProgressBar> = None;
+        run(config, epochs, stop, |p| match p {
+            Progress::Started(net) => {
+                tracing::info!(
+                    nodes = net.nodes.len(),
+                    vnodes = net.config.vnodes,
+                    validators = net.validators.len(),
+                    faulty = net.config.faulty,
+                    "devnet up: uploading the workload"
+                );
+            }
+            Progress::Uploaded { objects, total } => {
+                let bar = upload.get_or_insert_with(|| progress::count(total as u64, "uploading"));
+                bar.set_position(objects as u64);
+                if objects == total {
+                    bar.finish_and_clear();
+                }
+            }
+            Progress::Ready(urls) => {
+                // With --json, stdout carries only the report.
+                let (mut err, mut std_out) = (std::io::stderr(), std::io::stdout());
+                let out: &mut dyn Write = if json { &mut err } else { &mut std_out };
+                let _ = writeln!(out, "DDC devnet is running (INSECURE development keys and accounts).");
+                let _ = writeln!(out, "  dashboard:  {}", urls.dashboard);
+                let _ = writeln!(out, "  report:     {}", urls.report);
+                let _ = writeln!(out, "  chain RPC:  {}", urls.chain);
+                for (i, n) in urls.nodes.iter().enumerate() {
+                    let _ = writeln!(out, "  node {i}:     {n}  ({n}/metrics)");
+                }
+                for v in &urls.validators {
+                    let _ = writeln!(out, "  validator:  {v}");
+                }
+            }
+            Progress::Epoch { epoch, settled_through } => {
+                tracing::info!(epoch, paid_through = settled_through, "epoch");
+            }
+        })
+        .await
+    })?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for n in &report.nodes {
+            println!(
+                "node {} {:8} passed {:3} failed {:3} paid {} slashed {}{}",
+                n.node_id,
+                n.name,
+                n.proofs_passed,
+                n.proofs_failed,
+                n.revenue_paid,
+                n.stake_slashed,
+                if n.faulty { "  (dropped chunks)" } else { "" }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,336 @@
+//! Starting the network: chain, keys, governance, nodes, cluster, bucket, validators.
+
+use crate::config::{DevnetConfig, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
+use ddc_chain::embedded::{server, ChainConfig, EmbeddedClient, Node};
+use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
+use ddc_circuits::storage::keys::{load_vk, write_dev_keys, KeyError};
+use ddc_circuits::storage::StorageParams;
+use ddc_primitives::ids::{BucketId, ClusterId, NodeId};
+use ddc_prover::config::{NodeConfig, ShapeConfig};
+use ddc_validator::config::ValidatorConfig;
+use ddc_verifier_contract::logic::{
+    CircuitShape, ProtocolConfig, Validator, VerificationConfig, VerificationMode, TOKEN,
+};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevnetError {
+    #[error("chain: {0}")]
+    Chain(#[from] ChainError),
+    #[error("the embedded chain: {0}")]
+    Node(#[from] ddc_chain::embedded::NodeError),
+    #[error("development keys: {0}")]
+    Keys(#[from] KeyError),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("timed out waiting for {0}")]
+    Timeout(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Stake each node bonds and validators bond, and what a false report or a missed reveal costs.
+pub const NODE_STAKE: u128 = 100 * TOKEN;
+pub const VALIDATOR_STAKE: u128 = 100 * TOKEN;
+pub const PENALTY: u128 = 5 * TOKEN;
+/// What the user deposits for rent.
+pub const USER_DEPOSIT: u128 = 10_000 * TOKEN;
+/// Each node's rent per month (so revenues are visible within a few short epochs).
+pub const NODE_RENT: u64 = (1_000_000 * TOKEN) as u64;
+
+#[derive(Clone, Debug)]
+pub struct NodeHandle {
+    pub name: String,
+    pub provider: AccountId,
+    pub node_id: NodeId,
+    pub url: String,
+    /// Set up to drop chunks (fault injection).
+    pub faulty: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ValidatorHandle {
+    pub name: String,
+    pub account: AccountId,
+    pub url: String,
+}
+
+pub struct Devnet {
+    pub config: DevnetConfig,
+    pub chain_url: String,
+    pub cluster_id: ClusterId,
+    pub bucket_id: BucketId,
+    pub nodes: Vec<NodeHandle>,
+    pub validators: Vec<ValidatorHandle>,
+    /// Stops nodes and validators.
+    daemons_stop: CancellationToken,
+    daemons: Vec<JoinHandle<Result<(), String>>>,
+    chain_stop: CancellationToken,
+    chain: JoinHandle<Result<(), ddc_chain::embedded::NodeError>>,
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DevnetError {
+    let what = what.into();
+    move |source| DevnetError::Io { what, source }
+}
+
+pub fn shape_of(p: &StorageParams) -> CircuitShape {
+    CircuitShape {
+        depth: p.depth as u8,
+        arity: p.arity as u8,
+        challenges: p.challenges as u16,
+        chunk_bytes: p.chunk_bytes as u32,
+    }
+}
+
+/// A loopback address with a port nobody uses right now.
+fn free_addr() -> Result<SocketAddr, DevnetError> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(io("finding a free port"))?;
+    l.local_addr().map_err(io("finding a free port"))
+}
+
+/// Polls `check` every 100 ms until it yields, for at most `secs`.
+pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    secs: u64,
+    mut check: impl FnMut() -> F,
+) -> Result<T, DevnetError> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            return Err(DevnetError::Timeout(what.into()));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+impl Devnet {
+    pub async fn client(&self, name: &str) -> Result<EmbeddedClient, DevnetError> {
+        client(&self.chain_url, name).await
+    }
+
+    /// Starts everything and returns once validators are admitted and every node serves.
+    pub async fn start(config: DevnetConfig) -> Result<Devnet, DevnetError> {
+        let config = config.checked().map_err(|e| DevnetError::Failed(e.to_string()))?;
+        let dir = config.data_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
+
+        // The chain.
+        let node = Node::open(ChainConfig {
+            data_dir: dir.join("chain"),
+            block_time: Duration::from_millis(config.block_ms),
+            manual_time: false,
+        })?;
+        let listener = tokio::net::TcpListener::bind(config.chain_listen)
+            .await
+            .map_err(io(format!("binding the chain RPC to {}", config.chain_listen)))?;
+        let chain_url = format!("http://{}", listener.local_addr().map_err(io("chain address"))?);
+        ddc_chain::embedded::publish_rpc_url(&dir.join("chain"), &chain_url).map_err(io("writing rpc.url"))?;
+        let chain_stop = CancellationToken::new();
+        let app = server::router(node.clone());
+        let rpc_stop = chain_stop.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).with_graceful_shutdown(rpc_stop.cancelled_owned()).await;
+        });
+        let chain = tokio::spawn(node.run(chain_stop.clone().cancelled_owned()));
+        tracing::info!(rpc = chain_url, "embedded chain running");
+
+        // Governance: protocol parameters and the INSECURE development verifying key.
+        let keys_dir = dir.join("keys");
+        let vk = match load_vk(&keys_dir, &config.shape) {
+            Ok((vk, _)) => vk,
+            Err(KeyError::Missing(..)) => {
+                let params = config.shape;
+                let d = keys_dir.clone();
+                tokio::task::spawn_blocking(move || write_dev_keys(&d, &params))
+                    .await
+                    .map_err(|e| DevnetError::Failed(format!("key generation: {e}")))??;
+                load_vk(&keys_dir, &config.shape)?.0
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let admin = client(&chain_url, ADMIN).await?;
+        let protocol = ProtocolConfig {
+            validator_stake: VALIDATOR_STAKE,
+            false_report_penalty: PENALTY,
+            missed_reveal_penalty: PENALTY,
+            max_batch: 16,
+            ..ProtocolConfig::default()
+        };
+        admin.act::<_, ()>(0, "admin_set_protocol_config", protocol).await?;
+        let vk_hash: [u8; 32] = admin.act(0, "admin_set_verifying_key", (shape_of(&config.shape), vk, true)).await?;
+
+        // Providers start their nodes; the nodes register themselves.
+        let daemons_stop = CancellationToken::new();
+        let mut daemons = Vec::new();
+        let mut nodes = Vec::new();
+        for (i, name) in PROVIDERS[..config.nodes].iter().enumerate() {
+            let faulty = i >= config.nodes - config.faulty;
+            let node_config = node_config(&config, &dir, &chain_url, name, faulty)?;
+            let url = node_config.public_url.clone();
+            let stop = daemons_stop.clone();
+            daemons.push(tokio::spawn(async move {
+                ddc_prover::daemon::run(node_config, stop).await.map_err(|e| e.to_string())
+            }));
+            nodes.push((name.to_string(), url, faulty));
+        }
+        let mut handles = Vec::new();
+        for (name, url, faulty) in nodes {
+            let c = client(&chain_url, &name).await?;
+            let me = c.account();
+            let node_id = wait_for(&format!("node {name} to register"), 60, || async {
+                c.node_list(0, 100, Some(me)).await.ok().and_then(|(n, _)| n.first().map(|n| n.node_id))
+            })
+            .await?;
+            c.act::<_, ()>(0, "node_trust_manager", dev_account(MANAGER)).await?;
+            handles.push(NodeHandle { name, provider: me, node_id, url, faulty });
+        }
+
+        // The manager's cluster.
+        let manager = client(&chain_url, MANAGER).await?;
+        let ids: Vec<NodeId> = handles.iter().map(|n| n.node_id).collect();
+        let cluster_id: ClusterId = manager.act(0, "cluster_create", (config.vnodes, ids, String::new())).await?;
+        manager.act::<_, ()>(0, "cluster_reserve_resource", (cluster_id, 1u32)).await?;
+
+        // Validators bond themselves; governance admits them.
+        let mut validators = Vec::new();
+        for name in &VALIDATORS[..config.validators] {
+            let listen = free_addr()?;
+            let mut vc =
+                ValidatorConfig::local(dir.join(format!("validator-{name}")), listen, chain_url.clone(), dev_uri(name));
+            vc.quorum = config.quorum;
+            vc.poll_ms = (config.block_ms).clamp(100, 500);
+            vc.proof_timeout_ms = config.epoch_ms;
+            let stop = daemons_stop.clone();
+            daemons.push(tokio::spawn(
+                async move { ddc_validator::daemon::run(vc, stop).await.map_err(|e| e.to_string()) },
+            ));
+            let account = dev_account(name);
+            wait_for(&format!("validator {name} to bond"), 60, || async {
+                let v: Option<Validator> = admin.query("validator_get", account).await.ok()?;
+                v.filter(|v| v.bond.amount >= VALIDATOR_STAKE).map(|_| ())
+            })
+            .await?;
+            admin.act::<_, ()>(0, "admin_admit_validator", account).await?;
+            validators.push(ValidatorHandle { name: name.to_string(), account, url: format!("http://{listen}") });
+        }
+
+        let http = reqwest::Client::new();
+        for n in &handles {
+            let url = format!("{}/health", n.url);
+            wait_for(&format!("node {} to serve", n.name), 120, || async {
+                http.get(&url).send().await.ok().filter(|r| r.status().is_success()).map(|_| ())
+            })
+            .await?;
+        }
+
+        // Verification starts the epoch clock once every node serves and validators are in, so
+        // nobody misses epoch 0.
+        let verification = VerificationConfig {
+            mode: VerificationMode::Proofs,
+            shape: shape_of(&config.shape),
+            vk_hash,
+            epoch_len_ms: config.epoch_ms,
+            node_stake: NODE_STAKE,
+            unbonding_ms: config.epoch_ms,
+            dispute_window_ms: config.epoch_ms / 2,
+            attest_threshold: config.quorum.min(config.validators as u32).max(1),
+            slash_bp: 5_000,
+            reporter_reward_bp: 1_000,
+            max_consecutive_faults: 3,
+            validator_fee_bp: 500,
+        };
+        manager.act::<_, ()>(0, "cluster_set_verification", (cluster_id, verification)).await?;
+
+        // The user's funded bucket.
+        let user = client(&chain_url, USER).await?;
+        let params = format!("{{\"replication\":{}}}", config.replication);
+        let bucket_id: BucketId = user.act(0, "bucket_create", (params, cluster_id)).await?;
+        user.act::<_, ()>(0, "bucket_alloc_into_cluster", (bucket_id, 1u32)).await?;
+        user.act::<_, ()>(USER_DEPOSIT, "account_deposit", ()).await?;
+        Ok(Devnet {
+            config,
+            chain_url,
+            cluster_id,
+            bucket_id,
+            nodes: handles,
+            validators,
+            daemons_stop,
+            daemons,
+            chain_stop,
+            chain,
+        })
+    }
+
+    /// Stops the daemons (they finish in-flight work), then the chain.
+    pub async fn stop(self) -> Result<(), DevnetError> {
+        self.daemons_stop.cancel();
+        let mut failures = Vec::new();
+        for d in self.daemons {
+            match d.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(e),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        self.chain_stop.cancel();
+        self.chain.await.map_err(|e| DevnetError::Failed(e.to_string()))??;
+        if !failures.is_empty() {
+            return Err(DevnetError::Failed(format!("daemons failed: {}", failures.join("; "))));
+        }
+        Ok(())
+    }
+}
+
+fn dev_uri(name: &str) -> String {
+    format!("//{}{}", name[..1].to_uppercase(), &name[1..])
+}
+
+pub fn dev_account(name: &str) -> AccountId {
+    Signer::dev(name).expect("a dev account name").account()
+}
+
+pub async fn client(url: &str, name: &str) -> Result<EmbeddedClient, DevnetError> {
+    let signer = Signer::dev(name).map_err(|e| DevnetError::Failed(e.to_string()))?;
+    Ok(EmbeddedClient::connect(url, signer).await?)
+}
+
+fn node_config(
+    config: &DevnetConfig,
+    dir: &Path,
+    chain_url: &str,
+    name: &str,
+    faulty: bool,
+) -> Result<NodeConfig, DevnetError> {
+    let listen = free_addr()?;
+    let s = config.shape;
+    Ok(NodeConfig {
+        data_dir: dir.join(format!("node-{name}")),
+        listen,
+        public_url: format!("http://{listen}"),
+        chain: chain_url.to_string(),
+        contract: None,
+        key: dev_uri(name),
+        cluster_id: None,
+        rent_per_month: NODE_RENT,
+        capacity: 100,
+        keys_dir: Some(dir.join("keys")),
+        dev_keys: false,
+        shape: ShapeConfig { depth: s.depth, arity: s.arity, challenges: s.challenges, chunk_bytes: s.chunk_bytes },
+        write_quorum: 0,
+        chain_cache_ms: 500,
+        request_window_ms: 300_000,
+        prove_concurrency: 1,
+        poll_ms: config.block_ms.clamp(100, 500),
+        peer_timeout_ms: 30_000,
+        compact_min_chunks: 1 << 20,
+        chaos_drop_fraction: if faulty { config.drop_fraction } else { 0.0 },
+    })
+}

@@ -1,0 +1,105 @@
+//! Running the devnet: start it, upload the workload, serve the dashboard, follow the chain,
+//! and either run until stopped or until `epochs` full epochs after the workload are paid out.
+
+use crate::config::{DevnetConfig, ADMIN};
+use crate::dashboard::{self, SharedReport};
+use crate::ledger::{Ledger, Report};
+use crate::network::{client, Devnet, DevnetError};
+use crate::workload;
+use ddc_chain::Ddc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Where to look once the devnet runs.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Urls {
+    pub dashboard: String,
+    pub report: String,
+    pub chain: String,
+    pub nodes: Vec<String>,
+    pub validators: Vec<String>,
+}
+
+/// What happened along the way, for a progress display.
+pub enum Progress<'a> {
+    Started(&'a Devnet),
+    Uploaded { objects: usize, total: usize },
+    Ready(&'a Urls),
+    Epoch { epoch: u64, settled_through: u64 },
+}
+
+/// Runs the devnet. With `epochs`, returns once that many epochs after the workload's upload
+/// are settled; otherwise once `stop` is cancelled. Either way the network is stopped cleanly.
+pub async fn run(
+    config: DevnetConfig,
+    epochs: Option<u64>,
+    stop: CancellationToken,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<Report, DevnetError> {
+    let dashboard_listen = config.dashboard_listen;
+    let epoch_ms = config.epoch_ms;
+    let net = Devnet::start(config).await?;
+    progress(Progress::Started(&net));
+    let total = net.config.objects;
+    workload::upload(&net, |objects| progress(Progress::Uploaded { objects, total })).await?;
+    let observer = client(&net.chain_url, ADMIN).await?;
+    let first = observer.cluster_epoch(net.cluster_id).await?.epoch + 1;
+
+    let report: SharedReport = Arc::new(Mutex::new(Report::default()));
+    let mut ledger = Ledger::new(&net);
+    ledger.follow(&observer).await?;
+    *report.lock().expect("report lock") = ledger.report.clone();
+    let listener = tokio::net::TcpListener::bind(dashboard_listen)
+        .await
+        .map_err(|source| DevnetError::Io { what: format!("binding the dashboard to {dashboard_listen}"), source })?;
+    let dashboard_url = format!(
+        "http://{}/",
+        listener.local_addr().map_err(|source| DevnetError::Io { what: "dashboard address".into(), source })?
+    );
+    let web_stop = CancellationToken::new();
+    let (app, shutdown) = (dashboard::router(report.clone()), web_stop.clone().cancelled_owned());
+    let web = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    let urls = Urls {
+        report: format!("{dashboard_url}api/report"),
+        dashboard: dashboard_url,
+        chain: net.chain_url.clone(),
+        nodes: net.nodes.iter().map(|n| n.url.clone()).collect(),
+        validators: net.validators.iter().map(|v| format!("{}/v1/status", v.url)).collect(),
+    };
+    progress(Progress::Ready(&urls));
+
+    let deadline =
+        epochs.map(|e| Instant::now() + Duration::from_millis((e + 8) * epoch_ms) + Duration::from_secs(120));
+    let http = reqwest::Client::new();
+    let mut last_epoch = None;
+    let outcome = loop {
+        tokio::select! {
+            _ = stop.cancelled() => break Ok(()),
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        }
+        if let Err(e) = ledger.follow(&observer).await {
+            tracing::warn!("following the chain: {e}");
+            continue;
+        }
+        ledger.scrape(&http).await;
+        *report.lock().expect("report lock") = ledger.report.clone();
+        let r = &ledger.report;
+        if r.current_epoch != last_epoch {
+            last_epoch = r.current_epoch;
+            progress(Progress::Epoch { epoch: r.current_epoch.unwrap_or(0), settled_through: r.settled_through });
+        }
+        if let Some(e) = epochs {
+            if r.settled_through >= first + e {
+                break Ok(());
+            }
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                break Err(DevnetError::Timeout(format!("{e} epochs after the workload to be paid out")));
+            }
+        }
+    };
+    net.stop().await?;
+    web_stop.cancel();
+    let _ = web.await;
+    outcome.map(|()| ledger.report)
+}

@@ -1,0 +1,69 @@
+//! A small, fast devnet for the scenario tests: a tiny circuit (depth 9, 64-byte chunks) and
+//! short epochs, on free loopback ports.
+
+#![allow(dead_code)]
+
+use ddc_circuits::storage::StorageParams;
+use ddc_devnet::run::{run, Progress, Urls};
+use ddc_devnet::{DevnetConfig, Report};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+pub fn small(dir: &std::path::Path) -> DevnetConfig {
+    let mut c = DevnetConfig::new(dir.to_path_buf());
+    c.nodes = 4;
+    c.vnodes = 8;
+    c.validators = 2;
+    c.epoch_ms = 4_000;
+    c.block_ms = 100;
+    c.shape = StorageParams { depth: 9, arity: 8, challenges: 4, chunk_bytes: 64 };
+    c.objects = 16;
+    c.object_bytes = 4 << 10;
+    c.chain_listen = "127.0.0.1:0".parse().unwrap();
+    c.dashboard_listen = "127.0.0.1:0".parse().unwrap();
+    c
+}
+
+/// A devnet running in the background until `stop` is cancelled.
+pub struct Running {
+    pub stop: CancellationToken,
+    pub urls: Arc<Mutex<Option<Urls>>>,
+    pub task: tokio::task::JoinHandle<Result<Report, ddc_devnet::network::DevnetError>>,
+}
+
+pub fn spawn(config: DevnetConfig, epochs: Option<u64>) -> Running {
+    let stop = CancellationToken::new();
+    let urls = Arc::new(Mutex::new(None));
+    let (s, u) = (stop.clone(), urls.clone());
+    let task = tokio::spawn(async move {
+        run(config, epochs, s, move |p| {
+            if let Progress::Ready(ready) = p {
+                *u.lock().unwrap() = Some(ready.clone());
+            }
+        })
+        .await
+    });
+    Running { stop, urls, task }
+}
+
+impl Running {
+    /// The report the dashboard serves, polled until `done` holds (at most `secs`).
+    pub async fn report_when(&self, secs: u64, done: impl Fn(&Report) -> bool) -> Report {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let url = self.urls.lock().unwrap().as_ref().map(|u| u.report.clone());
+            if let Some(url) = url {
+                if let Ok(r) = reqwest::get(&url).await {
+                    if let Ok(report) = r.json::<Report>().await {
+                        if done(&report) {
+                            return report;
+                        }
+                    }
+                }
+            }
+            assert!(!self.task.is_finished(), "the devnet stopped early");
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for the devnet's report");
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }
+}
