@@ -30,6 +30,17 @@ impl FetchError {
     }
 }
 
+/// A transport error with its causes ("timed out", "connection refused"), not only its URL.
+fn unreachable(e: reqwest::Error) -> FetchError {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    FetchError::Unreachable(text)
+}
+
 pub struct Fetcher {
     http: reqwest::Client,
     timeout: Duration,
@@ -80,9 +91,9 @@ impl Fetcher {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| FetchError::Unreachable(e.to_string()))?;
+            .map_err(unreachable)?;
         let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|e| FetchError::Unreachable(e.to_string()))?;
+        let body = resp.bytes().await.map_err(unreachable)?;
         match status {
             200 => body[..].try_into().map_err(|_| FetchError::Malformed(body.len())),
             409 => Err(FetchError::Empty),
@@ -106,13 +117,13 @@ impl Fetcher {
             .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| FetchError::Unreachable(e.to_string()))?;
+            .map_err(unreachable)?;
         let status = resp.status().as_u16();
         if status != 200 {
             let body = resp.text().await.unwrap_or_default();
             return Err(FetchError::Refused { status, body: body.chars().take(300).collect() });
         }
-        let opening: ChunkOpening = resp.json().await.map_err(|e| FetchError::Unreachable(e.to_string()))?;
+        let opening: ChunkOpening = resp.json().await.map_err(unreachable)?;
         Ok((opening, started.elapsed()))
     }
 }

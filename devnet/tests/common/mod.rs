@@ -1,4 +1,4 @@
-//! A small, fast devnet for the scenario tests: a tiny circuit (depth 9, 64-byte chunks) and
+//! A small, fast devnet for the scenario tests: a tiny circuit (depth 12, 64-byte chunks) and
 //! short epochs, on free loopback ports.
 
 #![allow(dead_code)]
@@ -16,7 +16,7 @@ pub fn small(dir: &std::path::Path) -> DevnetConfig {
     c.validators = 2;
     c.epoch_ms = 4_000;
     c.block_ms = 100;
-    c.shape = StorageParams { depth: 9, arity: 8, challenges: 4, chunk_bytes: 64 };
+    c.shape = StorageParams { depth: 12, arity: 8, challenges: 4, chunk_bytes: 64 };
     c.objects = 16;
     c.object_bytes = 4 << 10;
     c.chain_listen = "127.0.0.1:0".parse().unwrap();
@@ -32,6 +32,12 @@ pub struct Running {
 }
 
 pub fn spawn(config: DevnetConfig, epochs: Option<u64>) -> Running {
+    // `RUST_LOG=warn cargo test -- --nocapture` shows what the daemons say.
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "off".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(format!("{filter},r1cs=off")))
+        .with_test_writer()
+        .try_init();
     let stop = CancellationToken::new();
     let urls = Arc::new(Mutex::new(None));
     let (s, u) = (stop.clone(), urls.clone());
@@ -48,7 +54,7 @@ pub fn spawn(config: DevnetConfig, epochs: Option<u64>) -> Running {
 
 impl Running {
     /// The report the dashboard serves, polled until `done` holds (at most `secs`).
-    pub async fn report_when(&self, secs: u64, done: impl Fn(&Report) -> bool) -> Report {
+    pub async fn report_when(&mut self, secs: u64, done: impl Fn(&Report) -> bool) -> Report {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
         loop {
             let url = self.urls.lock().unwrap().as_ref().map(|u| u.report.clone());
@@ -61,7 +67,9 @@ impl Running {
                     }
                 }
             }
-            assert!(!self.task.is_finished(), "the devnet stopped early");
+            if self.task.is_finished() {
+                panic!("the devnet stopped early: {:?}", (&mut self.task).await);
+            }
             assert!(std::time::Instant::now() < deadline, "timed out waiting for the devnet's report");
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
