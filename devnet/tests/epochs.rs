@@ -14,7 +14,8 @@ async fn honest_epochs_pay_every_node_and_the_dashboard_shows_them() {
     let report = net.report_when(180, |r| r.settled_through >= 3).await;
 
     for e in report.epochs.iter().filter(|e| e.settled) {
-        assert!(e.seed.is_some(), "epoch {} has a seed: {report:#?}", e.epoch);
+        // An epoch whose vnodes were all empty passes at commitment and never needs its seed.
+        assert!(e.proof_batches == 0 || e.seed.is_some(), "epoch {} has a seed: {report:#?}", e.epoch);
         assert_eq!(e.commitments, 8, "every vnode committed in epoch {}", e.epoch);
         assert_eq!(e.passed, 8, "every vnode passed in epoch {}", e.epoch);
         assert_eq!(e.faults_reported, 0);

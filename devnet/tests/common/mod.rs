@@ -14,7 +14,7 @@ pub fn small(dir: &std::path::Path) -> DevnetConfig {
     c.nodes = 4;
     c.vnodes = 8;
     c.validators = 2;
-    c.epoch_ms = 4_000;
+    c.epoch_ms = 10_000;
     c.block_ms = 100;
     c.shape = StorageParams { depth: 12, arity: 8, challenges: 4, chunk_bytes: 64 };
     c.objects = 16;
