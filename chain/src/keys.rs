@@ -28,6 +28,15 @@ impl Signer {
         Ok(Self { pair: Keypair::from_uri(&uri).map_err(|e| KeyError::Uri(format!("{e:?}")))? })
     }
 
+    /// A daemon's key from its config: as [`Self::from_uri`], with a loud warning when it is a
+    /// well-known development key, which anyone can sign with.
+    pub fn operator(uri: &str) -> Result<Self, KeyError> {
+        if uri.starts_with("//") {
+            tracing::warn!("using the INSECURE development key {uri}: local networks only");
+        }
+        Self::from_uri(uri)
+    }
+
     /// A named development account (`alice` → `//Alice`). INSECURE.
     pub fn dev(name: &str) -> Result<Self, KeyError> {
         let mut chars = name.chars();

@@ -4,13 +4,11 @@ use crate::config::{DevnetConfig, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
 use ddc_chain::embedded::{server, ChainConfig, EmbeddedClient, Node};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::keys::{load_vk, write_dev_keys, KeyError};
-use ddc_circuits::storage::StorageParams;
 use ddc_primitives::ids::{BucketId, ClusterId, NodeId};
 use ddc_prover::config::{NodeConfig, ShapeConfig};
+use ddc_prover::shape::circuit_shape;
 use ddc_validator::config::ValidatorConfig;
-use ddc_verifier_contract::logic::{
-    CircuitShape, ProtocolConfig, Validator, VerificationConfig, VerificationMode, TOKEN,
-};
+use ddc_verifier_contract::logic::{ProtocolConfig, Validator, VerificationConfig, VerificationMode, TOKEN};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -76,15 +74,6 @@ pub struct Devnet {
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DevnetError {
     let what = what.into();
     move |source| DevnetError::Io { what, source }
-}
-
-pub fn shape_of(p: &StorageParams) -> CircuitShape {
-    CircuitShape {
-        depth: p.depth as u8,
-        arity: p.arity as u8,
-        challenges: p.challenges as u16,
-        chunk_bytes: p.chunk_bytes as u32,
-    }
 }
 
 /// A loopback address with a port nobody uses right now.
@@ -165,7 +154,8 @@ impl Devnet {
             ..ProtocolConfig::default()
         };
         admin.act::<_, ()>(0, "admin_set_protocol_config", protocol).await?;
-        let vk_hash: [u8; 32] = admin.act(0, "admin_set_verifying_key", (shape_of(&config.shape), vk, true)).await?;
+        let vk_hash: [u8; 32] =
+            admin.act(0, "admin_set_verifying_key", (circuit_shape(&config.shape), vk, true)).await?;
 
         // Providers start their nodes; the nodes register themselves.
         let daemons_stop = CancellationToken::new();
@@ -235,7 +225,7 @@ impl Devnet {
         // nobody misses epoch 0.
         let verification = VerificationConfig {
             mode: VerificationMode::Proofs,
-            shape: shape_of(&config.shape),
+            shape: circuit_shape(&config.shape),
             vk_hash,
             epoch_len_ms: config.epoch_ms,
             node_stake: NODE_STAKE,

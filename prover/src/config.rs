@@ -30,8 +30,8 @@ pub struct NodeConfig {
     pub listen: SocketAddr,
     /// The URL other nodes, validators and users reach this node at; registered on-chain.
     pub public_url: String,
-    /// The chain: the embedded dev chain's RPC URL (`http://127.0.0.1:9944`) or a Substrate
-    /// node's WebSocket (`ws://…`, with `contract`).
+    /// The chain: the embedded dev chain's RPC URL (`http://127.0.0.1:9944`) or data dir
+    /// (`embedded:DIR`), or a Substrate node's WebSocket (`ws://…`, with `contract`).
     #[serde(default = "default_chain")]
     pub chain: String,
     /// The DDC contract's address on a Substrate chain (SS58 or hex).

@@ -11,7 +11,6 @@ use crate::state::{NodeState, Shared};
 use crate::storage::Storage;
 use crate::view::{ChainView, NodeParams};
 use crate::{epoch, resync, server};
-use ddc_chain::embedded::EmbeddedClient;
 use ddc_chain::{ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::compound::Prover;
 use ddc_circuits::storage::keys::{load_prover, write_dev_keys, KeyError};
@@ -42,21 +41,20 @@ pub enum DaemonError {
 
 /// Runs the node until `stop` is cancelled.
 pub async fn run(config: NodeConfig, stop: CancellationToken) -> Result<(), DaemonError> {
-    let signer = Signer::from_uri(&config.key).map_err(|e| DaemonError::Key(e.to_string()))?;
-    if config.key.starts_with("//") {
-        tracing::warn!("using the INSECURE development key {}: local networks only", config.key);
-    }
-    let chain: Arc<dyn ChainClient> = Arc::new(connect(&config.chain, signer.clone(), &stop).await?);
+    let signer = Signer::operator(&config.key).map_err(|e| DaemonError::Key(e.to_string()))?;
+    let chain = ddc_chain::reconnect::connect_patiently(
+        &config.chain,
+        config.contract.as_deref(),
+        signer.clone(),
+        stop.clone().cancelled_owned(),
+    )
+    .await?
+    .ok_or(DaemonError::Stopped)?;
     let node_id = register(chain.as_ref(), &config).await?;
     let cluster_id = wait_for_cluster(chain.as_ref(), node_id, config.cluster_id, &stop).await?;
     let verification = chain.cluster_verification(cluster_id).await?;
     let params = match &verification {
-        Some(v) => StorageParams {
-            depth: v.config.shape.depth as u32,
-            arity: v.config.shape.arity as usize,
-            challenges: v.config.shape.challenges as usize,
-            chunk_bytes: v.config.shape.chunk_bytes as usize,
-        },
+        Some(v) => crate::shape::storage_params(&v.config.shape),
         None => StorageParams {
             depth: config.shape.depth,
             arity: config.shape.arity,
@@ -106,25 +104,6 @@ pub async fn run(config: NodeConfig, stop: CancellationToken) -> Result<(), Daem
     served.map_err(|source| DaemonError::Listen { addr, source })?;
     tracing::info!(node = node_id, "stopped: in-flight requests finished, storage closed");
     Ok(())
-}
-
-/// Connects to the chain, retrying while it is not up yet.
-async fn connect(url: &str, signer: Signer, stop: &CancellationToken) -> Result<EmbeddedClient, DaemonError> {
-    let mut delay = Duration::from_millis(200);
-    loop {
-        match EmbeddedClient::connect(url, signer.clone()).await {
-            Ok(c) => return Ok(c),
-            Err(e @ ChainError::Unreachable { .. }) => {
-                tracing::warn!("{e}; retrying");
-                tokio::select! {
-                    _ = stop.cancelled() => return Err(DaemonError::Stopped),
-                    _ = tokio::time::sleep(delay) => {}
-                }
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
 }
 
 /// This provider's node serving `public_url`, created if there is none.

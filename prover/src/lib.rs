@@ -15,6 +15,7 @@ pub mod prove;
 pub mod resync;
 pub mod ring;
 pub mod server;
+pub mod shape;
 pub mod state;
 pub mod storage;
 pub mod tree;

@@ -28,10 +28,7 @@ pub enum DaemonError {
 
 /// Runs the validator until `stop` is cancelled.
 pub async fn run(config: ValidatorConfig, stop: CancellationToken) -> Result<(), DaemonError> {
-    let signer = Signer::from_uri(&config.key).map_err(|e| DaemonError::Key(e.to_string()))?;
-    if config.key.starts_with("//") {
-        tracing::warn!("using the INSECURE development key {}: local networks only", config.key);
-    }
+    let signer = Signer::operator(&config.key).map_err(|e| DaemonError::Key(e.to_string()))?;
     let chain = ddc_chain::reconnect::connect_patiently(
         &config.chain,
         config.contract.as_deref(),

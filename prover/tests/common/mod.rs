@@ -9,9 +9,8 @@ use ddc_chain::{AccountId, Balance, ChainClient, Ddc, Signer};
 use ddc_circuits::storage::keys::{load_vk, write_dev_keys};
 use ddc_circuits::storage::StorageParams;
 use ddc_prover::config::{NodeConfig, ShapeConfig};
-use ddc_verifier_contract::logic::{
-    seed_commitment, CircuitShape, ProtocolConfig, VerificationConfig, VerificationMode, TOKEN,
-};
+use ddc_prover::shape::circuit_shape;
+use ddc_verifier_contract::logic::{seed_commitment, ProtocolConfig, VerificationConfig, VerificationMode, TOKEN};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -25,15 +24,6 @@ pub const VALIDATOR: &str = "vera";
 /// Depth 9 of arity 8 (512 chunks of 64 bytes per vnode), 2 challenges: keys in well under a second.
 pub fn params() -> StorageParams {
     StorageParams { depth: 9, arity: 8, challenges: 2, chunk_bytes: 64 }.checked().unwrap()
-}
-
-pub fn shape_of(p: &StorageParams) -> CircuitShape {
-    CircuitShape {
-        depth: p.depth as u8,
-        arity: p.arity as u8,
-        challenges: p.challenges as u16,
-        chunk_bytes: p.chunk_bytes as u32,
-    }
 }
 
 pub struct Net {
@@ -147,8 +137,10 @@ impl Net {
         let admin = self.client("alice").await;
         let protocol = ProtocolConfig { validator_stake: 10 * TOKEN, max_batch: 16, ..ProtocolConfig::default() };
         admin.act::<_, ()>(0, "admin_set_protocol_config", protocol).await.unwrap();
-        let vk_hash: [u8; 32] =
-            admin.act(0, "admin_set_verifying_key", (shape_of(&self.params), self.vk.clone(), true)).await.unwrap();
+        let vk_hash: [u8; 32] = admin
+            .act(0, "admin_set_verifying_key", (circuit_shape(&self.params), self.vk.clone(), true))
+            .await
+            .unwrap();
         for p in providers {
             self.client(p).await.act::<_, ()>(0, "node_trust_manager", account(MANAGER)).await.unwrap();
         }
@@ -157,7 +149,7 @@ impl Net {
         manager.act::<_, ()>(0, "cluster_reserve_resource", (self.cluster, 10u32)).await.unwrap();
         let config = VerificationConfig {
             mode: VerificationMode::Proofs,
-            shape: shape_of(&self.params),
+            shape: circuit_shape(&self.params),
             vk_hash,
             epoch_len_ms: EPOCH_MS,
             node_stake: NODE_STAKE,
