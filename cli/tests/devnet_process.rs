@@ -4,13 +4,12 @@
 
 use std::process::Command;
 
-#[ignore = "proving on a loaded 2-core machine outruns 4 s epochs: validators time out and report honest nodes; epoch timing to be tuned"]
 #[test]
 fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ddc"))
         .args(["devnet", "--epochs", "2", "--faulty", "1", "--drop-fraction", "0.5", "--exit", "--json"])
-        .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "4000", "--block-ms", "100"])
+        .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "10000", "--block-ms", "100"])
         .args(["--depth", "12", "--challenges", "4", "--chunk-bytes", "64", "--objects", "16", "--object-kib", "4"])
         .args(["--chain-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("devnet"))
@@ -36,5 +35,8 @@ fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
         }
     }
     let epochs = report["epochs"].as_array().unwrap();
-    assert!(epochs.iter().filter(|e| e["settled"].as_bool().unwrap()).all(|e| e["seed"].is_string()), "{report}");
+    // An epoch whose vnodes were all empty passes at commitment and never needs its seed.
+    let verified: Vec<_> =
+        epochs.iter().filter(|e| e["settled"].as_bool().unwrap() && e["proof_batches"].as_u64().unwrap() > 0).collect();
+    assert!(!verified.is_empty() && verified.iter().all(|e| e["seed"].is_string()), "{report}");
 }

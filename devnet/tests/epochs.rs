@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 
-#[ignore = "proving on a loaded 2-core machine outruns 4 s epochs: validators time out and report honest nodes; epoch timing to be tuned"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn honest_epochs_pay_every_node_and_the_dashboard_shows_them() {
     let dir = tempfile::tempdir().unwrap();
