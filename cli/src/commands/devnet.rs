@@ -35,7 +35,8 @@ pub struct DevnetArgs {
     /// The fraction of its chunks a faulty node drops.
     #[arg(long, default_value_t = 0.1)]
     pub drop_fraction: f64,
-    #[arg(long, default_value_t = 10_000)]
+    /// Epoch length; its 16 default proofs take about 16 s on two cores, proved within one epoch.
+    #[arg(long, default_value_t = 30_000)]
     pub epoch_ms: u64,
     #[arg(long, default_value_t = 250)]
     pub block_ms: u64,
@@ -43,7 +44,7 @@ pub struct DevnetArgs {
     #[arg(long, default_value_t = 16)]
     pub depth: u32,
     /// Challenged chunks per proof (K).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 4)]
     pub challenges: usize,
     #[arg(long, default_value_t = 1024)]
     pub chunk_bytes: usize,
