@@ -8,30 +8,35 @@ use ddc_circuits::packing::leaf_hash;
 use ddc_circuits::storage::compound::{encode_proof, generate_keys, Prover};
 use ddc_circuits::storage::{vanilla, StorageParams};
 use ddc_primitives::encoding::fr_to_bytes;
-use ddc_primitives::groth16::{prepare_verifying_key, PublicInputs};
+use ddc_primitives::groth16::{prepare_verifying_key, Bn254, PreparedVerifyingKey, PublicInputs};
 use ddc_validator::check::{check, check_chunk, Candidate, ChunkError};
 use rand::SeedableRng;
 
 const CHUNK: usize = 64;
 
-#[test]
-fn one_bad_proof_in_a_batch_is_found_and_only_it_is_rejected() {
+/// Valid proofs of one vnode's data by `nodes` nodes, each under its own replica seed.
+fn proofs(nodes: u32) -> (PreparedVerifyingKey<Bn254>, Vec<Candidate<u32>>) {
     let params = StorageParams::new(9, 2, CHUNK).unwrap();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
     let prover = Prover::new(params, generate_keys(&params, &mut rng).unwrap()).unwrap();
-    let pvk = prepare_verifying_key(prover.verifying_key());
     let data: Vec<u8> = (0..100 * CHUNK).map(|i| (i * 7 + 1) as u8).collect();
     let mut tree = MemTree::new(params.shape());
     tree.extend(data.chunks(CHUNK).map(leaf_hash)).unwrap();
     let snap = tree.snapshot(100).unwrap();
-    let mut candidates = Vec::new();
-    for node in 0..4u32 {
-        let seed = replica_seed(&[5; 32], 1, 2, node, 9);
-        let public = PublicInputs { root: snap.root(), chunk_count: 100, seed };
-        let opened = vanilla::prove(&params, &snap, &data[..], seed).unwrap();
-        let proof = encode_proof(&prover.prove(&public, &opened, &mut rng).unwrap());
-        candidates.push(Candidate { tag: node, public, proof });
-    }
+    let candidates = (0..nodes)
+        .map(|node| {
+            let seed = replica_seed(&[5; 32], 1, 2, node, 9);
+            let public = PublicInputs { root: snap.root(), chunk_count: 100, seed };
+            let opened = vanilla::prove(&params, &snap, &data[..], seed).unwrap();
+            Candidate { tag: node, public, proof: encode_proof(&prover.prove(&public, &opened, &mut rng).unwrap()) }
+        })
+        .collect();
+    (prepare_verifying_key(prover.verifying_key()), candidates)
+}
+
+#[test]
+fn one_bad_proof_in_a_batch_is_found_and_only_it_is_rejected() {
+    let (pvk, mut candidates) = proofs(4);
     let all = check(&pvk, candidates.clone());
     assert_eq!((all.valid, all.invalid), (vec![0, 1, 2, 3], vec![]));
 
@@ -82,22 +87,7 @@ fn a_sampled_chunk_must_be_the_committed_bytes_on_their_path() {
 /// and N. Prints both throughputs.
 #[test]
 fn a_batch_verifies_cheaper_per_proof_than_single_checks() {
-    let params = StorageParams::new(9, 2, CHUNK).unwrap();
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(4);
-    let prover = Prover::new(params, generate_keys(&params, &mut rng).unwrap()).unwrap();
-    let pvk = prepare_verifying_key(prover.verifying_key());
-    let data: Vec<u8> = (0..64 * CHUNK).map(|i| (i * 5 + 3) as u8).collect();
-    let mut tree = MemTree::new(params.shape());
-    tree.extend(data.chunks(CHUNK).map(leaf_hash)).unwrap();
-    let snap = tree.snapshot(64).unwrap();
-    let mut candidates: Vec<Candidate<u32>> = (0..16u32)
-        .map(|node| {
-            let seed = replica_seed(&[8; 32], 1, node, node, 3);
-            let public = PublicInputs { root: snap.root(), chunk_count: 64, seed };
-            let opened = vanilla::prove(&params, &snap, &data[..], seed).unwrap();
-            Candidate { tag: node, public, proof: encode_proof(&prover.prove(&public, &opened, &mut rng).unwrap()) }
-        })
-        .collect();
+    let (pvk, mut candidates) = proofs(16);
     let n = candidates.len() as f64;
     let batch = check(&pvk, candidates.clone());
     assert_eq!(batch.valid.len(), 16);
