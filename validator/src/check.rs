@@ -64,10 +64,23 @@ pub enum ChunkError {
     PathLength { got: usize, want: usize },
     #[error("the chunk and its path do not lead to the committed root")]
     Root,
+    #[error("asked for chunk {asked}, the node opened chunk {got}")]
+    Index { asked: u64, got: u64 },
 }
 
-/// Checks a sampled chunk against the committed root: its leaf hashes every byte of it.
-pub fn check_chunk(shape: &TreeShape, chunk_bytes: usize, root: &[u8; 32], o: &ChunkOpening) -> Result<(), ChunkError> {
+/// Checks a sampled chunk against the committed root at the index the validator asked for: its
+/// leaf hashes every byte of it. The node's own `index` is never trusted, or a node could answer
+/// every sample with the one chunk it kept.
+pub fn check_chunk(
+    shape: &TreeShape,
+    chunk_bytes: usize,
+    root: &[u8; 32],
+    asked: u64,
+    o: &ChunkOpening,
+) -> Result<(), ChunkError> {
+    if o.index != asked {
+        return Err(ChunkError::Index { asked, got: o.index });
+    }
     if o.chunk.len() != chunk_bytes {
         return Err(ChunkError::Size { got: o.chunk.len(), want: chunk_bytes });
     }
@@ -81,7 +94,7 @@ pub fn check_chunk(shape: &TreeShape, chunk_bytes: usize, root: &[u8; 32], o: &C
         return Err(ChunkError::PathLength { got: siblings.len(), want: shape.path_len() });
     }
     let root = fr_from_bytes(root).ok_or(ChunkError::Root)?;
-    if !(MerklePath { siblings }).verify(shape, root, o.index, leaf_hash(&o.chunk)) {
+    if !(MerklePath { siblings }).verify(shape, root, asked, leaf_hash(&o.chunk)) {
         return Err(ChunkError::Root);
     }
     Ok(())

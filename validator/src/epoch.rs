@@ -614,7 +614,7 @@ async fn sample_chunks(
                 Err(e) => Err(e.to_string()),
                 Ok((opening, took)) => {
                     v.metrics.qos_seconds.with_label_values(&[&node]).observe(took.as_secs_f64());
-                    check_chunk(&tree, shape.chunk_bytes as usize, &cm.root, &opening).map_err(|e| e.to_string())
+                    check_chunk(&tree, shape.chunk_bytes as usize, &cm.root, index, &opening).map_err(|e| e.to_string())
                 }
             },
         };

@@ -64,22 +64,29 @@ fn a_sampled_chunk_must_be_the_committed_bytes_on_their_path() {
         chunk: data[i as usize * CHUNK..][..CHUNK].to_vec(),
         siblings: snap.path(i).unwrap().siblings.iter().map(|f| hex::encode(fr_to_bytes(f))).collect(),
     };
-    assert_eq!(check_chunk(&shape, CHUNK, &root, &opening(17)), Ok(()));
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 17, &opening(17)), Ok(()));
     let mut flipped = opening(17);
     flipped.chunk[63] ^= 0x80;
-    assert_eq!(check_chunk(&shape, CHUNK, &root, &flipped), Err(ChunkError::Root));
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 17, &flipped), Err(ChunkError::Root));
     let mut moved = opening(17);
     moved.index = 18;
-    assert_eq!(check_chunk(&shape, CHUNK, &root, &moved), Err(ChunkError::Root));
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 18, &moved), Err(ChunkError::Root));
+    // A node that kept one chunk answers every sample with a valid opening of that chunk: the
+    // opening is checked at the index the validator asked for, whatever index the node names.
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 5, &opening(5)), Ok(()));
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 17, &opening(5)), Err(ChunkError::Index { asked: 17, got: 5 }));
+    let mut relabelled = opening(5);
+    relabelled.index = 17;
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 17, &relabelled), Err(ChunkError::Root));
     let mut sibling = opening(17);
     sibling.siblings.swap(0, 1);
-    assert_eq!(check_chunk(&shape, CHUNK, &root, &sibling), Err(ChunkError::Root));
+    assert_eq!(check_chunk(&shape, CHUNK, &root, 17, &sibling), Err(ChunkError::Root));
     let mut short = opening(17);
     short.siblings.pop();
-    assert!(matches!(check_chunk(&shape, CHUNK, &root, &short), Err(ChunkError::PathLength { .. })));
+    assert!(matches!(check_chunk(&shape, CHUNK, &root, 17, &short), Err(ChunkError::PathLength { .. })));
     let mut cut = opening(17);
     cut.chunk.pop();
-    assert!(matches!(check_chunk(&shape, CHUNK, &root, &cut), Err(ChunkError::Size { .. })));
+    assert!(matches!(check_chunk(&shape, CHUNK, &root, 17, &cut), Err(ChunkError::Size { .. })));
 }
 
 /// Batching is what makes a validator cheap: a batch of N proofs costs N + 2 Miller loops and one
