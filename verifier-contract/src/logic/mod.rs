@@ -105,5 +105,4 @@ pub(crate) mod tag {
     pub const WORK: u8 = 27;
     pub const TREASURY: u8 = 29;
     pub const BURNED: u8 = 30;
-    pub const ARREARS: u8 = 31;
 }
