@@ -39,10 +39,9 @@ async fn puts_and_gets_under_proving_load() {
     for i in 0..24 {
         warm.put_bytes(net.bucket, &format!("warm-{i}"), vec![i as u8; 3000]).await.unwrap();
     }
-    net.next_epoch().await;
-    let epoch = net.drive_seed().await;
+    let epoch = net.drive_epoch().await;
     let v = net.client(VALIDATOR).await;
-    let seed = wait_for("the seed", 30, || async { v.epoch_seed(net.cluster, epoch).await.ok().flatten() }).await;
+    let seed = v.epoch_seed(net.cluster, epoch).await.unwrap().expect("the epoch's seed is final");
 
     let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
     let started = Instant::now();

@@ -153,9 +153,8 @@ async fn a_network_of_nodes_stores_serves_proves_and_heals() {
     assert!(metrics.contains("ddc_node_bytes_stored") && metrics.contains("ddc_node_requests_total"), "{metrics}");
 
     // An epoch: every vnode committed, the seed revealed, proofs served over HTTP verify.
-    let epoch = net.drive_seed().await;
+    let epoch = net.drive_epoch().await;
     let v = net.client(VALIDATOR).await;
-    wait_for("the epoch's seed", 30, || async { v.epoch_seed(net.cluster, epoch).await.ok().flatten() }).await;
     for vnode in 0..8u32 {
         let c = v.commitment_get(net.cluster, vnode, epoch).await.unwrap().expect("every vnode committed");
         assert_eq!(c.node_id, topo[vnode as usize]);
@@ -195,8 +194,7 @@ async fn a_network_of_nodes_stores_serves_proves_and_heals() {
         assert_eq!(&through_spare.get_bytes(b, key).await.unwrap(), bytes);
     }
     // The spare commits the rebuilt vnodes and its proofs verify.
-    let next = net.drive_seed().await;
-    wait_for("the next seed", 30, || async { v.epoch_seed(net.cluster, next).await.ok().flatten() }).await;
+    let next = net.drive_epoch().await;
     for vnode in &taken {
         let c = v.commitment_get(net.cluster, *vnode, next).await.unwrap().expect("the spare committed");
         assert_eq!(c.node_id, spare_id);

@@ -1,6 +1,7 @@
 //! A local network for node tests: an embedded chain on a loopback port, dev accounts, INSECURE
 //! development keys of a small circuit, a cluster with verification on, a funded bucket, and
-//! storage node daemons started in-process (or by the caller, as processes).
+//! storage node daemons started in-process (or by the caller, as processes). The chain's clock
+//! moves only when a test moves it, so no test depends on the machine's speed.
 
 #![allow(dead_code)]
 
@@ -75,7 +76,7 @@ impl Net {
         let config = ChainConfig {
             data_dir: dir.path().join("chain"),
             block_time: Duration::from_millis(20),
-            manual_time: false,
+            manual_time: true,
         };
         let node = Node::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -180,35 +181,29 @@ impl Net {
         bucket
     }
 
-    /// Waits until the epoch after the current one has begun: its commitments include every
-    /// write acknowledged before this call.
-    pub async fn next_epoch(&self) {
-        let v = self.client(VALIDATOR).await;
-        let now = v.cluster_epoch(self.cluster).await.unwrap().epoch;
-        wait_for("the next epoch", 30, || async { v.cluster_epoch(self.cluster).await.ok().filter(|i| i.epoch > now) })
-            .await;
-    }
-
-    /// The validator's part of an epoch's randomness: commit now (commit phase), reveal in the
-    /// reveal phase. Returns the epoch.
-    pub async fn drive_seed(&self) -> u64 {
+    /// Runs the next epoch on the chain's clock and returns it: moves the clock to its start,
+    /// waits until every vnode is committed (so the commitments hold every write acknowledged
+    /// before this call), commits and reveals the validator's share of the seed, and moves the
+    /// clock to the epoch's end, where its seed is final and the nodes prove.
+    pub async fn drive_epoch(&self) -> u64 {
         let v = self.client(VALIDATOR).await;
         let c = self.cluster;
-        let info = wait_for("a commit phase", 30, || async {
-            v.cluster_epoch(c).await.ok().filter(|i| i.phase == ddc_verifier_contract::logic::Phase::Commit)
-        })
-        .await;
-        let secret = [info.epoch as u8 ^ 0x5a; 32];
-        v.seed_commit(c, info.epoch, seed_commitment(&secret, &v.account(), c, info.epoch)).await.unwrap();
-        wait_for("the reveal phase", 30, || async {
-            v.cluster_epoch(c)
-                .await
-                .ok()
-                .filter(|i| i.epoch == info.epoch && i.phase == ddc_verifier_contract::logic::Phase::Reveal)
-        })
-        .await;
-        v.seed_reveal(c, info.epoch, secret).await.unwrap();
-        info.epoch
+        let info = v.cluster_epoch(c).await.unwrap();
+        let (epoch, start) = (info.epoch + 1, info.start_ms + info.len_ms);
+        v.set_time(start).await.unwrap();
+        let vnodes = v.cluster_get(c).await.unwrap().cluster.vnodes.len() as u32;
+        for vnode in 0..vnodes {
+            wait_for("every vnode's commitment", 60, || async {
+                v.commitment_get(c, vnode, epoch).await.ok().flatten()
+            })
+            .await;
+        }
+        let secret = [epoch as u8 ^ 0x5a; 32];
+        v.seed_commit(c, epoch, seed_commitment(&secret, &v.account(), c, epoch)).await.unwrap();
+        v.set_time(start + info.len_ms / 2).await.unwrap();
+        v.seed_reveal(c, epoch, secret).await.unwrap();
+        v.set_time(start + info.len_ms).await.unwrap();
+        epoch
     }
 }
 
