@@ -22,3 +22,35 @@ fn native_dispatch_table_matches_the_ink_metadata() {
     native.sort_unstable();
     assert_eq!(names, native);
 }
+
+/// Clients of the seed's contract read its error codes by index: its 19 errors come first, in
+/// its order (ddc_bucket 0.5.2).
+#[test]
+fn the_seeds_errors_keep_their_indices() {
+    use ddc_verifier_contract::logic::Error::*;
+    use scale::Encode;
+    let seed = [
+        BucketDoesNotExist,
+        ClusterDoesNotExist,
+        TooManyVNodes,
+        ParamsTooBig,
+        VNodeDoesNotExist,
+        BucketClusterAlreadyConnected,
+        BucketClusterNotSetup,
+        NodeDoesNotExist,
+        FlowDoesNotExist,
+        AccountDoesNotExist,
+        ParamsDoesNotExist,
+        UnauthorizedProvider,
+        UnauthorizedOwner,
+        UnauthorizedClusterManager,
+        ClusterManagerIsNotTrusted,
+        TransferFailed,
+        InsufficientBalance,
+        InsufficientResources,
+        Unauthorized,
+    ];
+    for (index, error) in seed.iter().enumerate() {
+        assert_eq!(error.encode(), vec![index as u8], "{error:?}");
+    }
+}

@@ -1,36 +1,44 @@
 //! Every way a call can fail. A failed call changes nothing: the contract reverts, and the
-//! embedded chain discards the call's writes.
+//! embedded chain discards the call's writes. The seed's 19 errors come first, in the seed's
+//! order, so that clients that read error codes by index keep working.
 
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
-    // Lookups (id 0 is never assigned).
-    NodeDoesNotExist,
-    ClusterDoesNotExist,
+    // The seed's errors (ddc_bucket 0.5.2), in its order.
     BucketDoesNotExist,
+    ClusterDoesNotExist,
+    TooManyVNodes,
+    ParamsTooBig,
+    VNodeDoesNotExist,
+    /// The seed's; never returned here (a bucket names its cluster at creation).
+    BucketClusterAlreadyConnected,
+    /// The seed's; never returned here (a bucket's cluster must exist at creation).
+    BucketClusterNotSetup,
+    NodeDoesNotExist,
+    /// The seed's; never returned here (every bucket has its flow from creation).
+    FlowDoesNotExist,
     AccountDoesNotExist,
-    // Authorisation.
+    /// The seed's; never returned here (params are stored with their entity).
+    ParamsDoesNotExist,
     UnauthorizedProvider,
     UnauthorizedOwner,
     UnauthorizedClusterManager,
     ClusterManagerIsNotTrusted,
+    TransferFailed,
+    InsufficientBalance,
+    InsufficientResources,
     Unauthorized,
+    // Added by this contract: authorisation.
     NotValidator,
     NotProvider,
     // Capacity and amounts.
-    TooManyVNodes,
     NoVNodes,
     NoNodes,
-    VNodeDoesNotExist,
-    InsufficientResources,
-    InsufficientBalance,
     InsufficientStake,
     ZeroValue,
-    TransferFailed,
     Overflow,
     InvalidParams,
-    ParamsTooBig,
-    BucketClusterNotSet,
     // Staking.
     AlreadyBonded,
     NotBonded,
