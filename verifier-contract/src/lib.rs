@@ -269,6 +269,10 @@ mod ddc {
             logic::account_withdrawable(&Chain, account_id)
         }
         #[ink(message)]
+        pub fn account_arrears(&self, account_id: AccountId) -> Vec<(BucketId, Balance)> {
+            logic::account_arrears(&Chain, account_id)
+        }
+        #[ink(message)]
         pub fn account_get(&self, account_id: AccountId) -> Result<Account> {
             logic::account_get(&Chain, account_id)
         }

@@ -104,6 +104,16 @@ fn proofs_mode_epochs_faults_rebuttals_and_gated_payouts_in_pallet_contracts() {
 }
 
 #[test]
+fn rent_that_streamed_is_never_locked_in_pallet_contracts() {
+    flows::arrears(&mut drink());
+}
+
+#[test]
+fn an_unseeded_epoch_pays_nobody_in_pallet_contracts() {
+    flows::silent_epoch(&mut drink());
+}
+
+#[test]
 fn attestation_mode_in_pallet_contracts() {
     flows::attestation_epoch(&mut drink());
 }

@@ -235,10 +235,10 @@ pub fn cluster_distribute_revenues(h: &mut impl Host, cluster_id: ClusterId) -> 
             let per_epoch = per_share / epochs as Balance;
             cluster.revenues += (per_share - per_epoch * epochs as Balance) * shares;
             let mut withheld = 0;
-            for (vnode, node_id) in cluster.vnodes.iter().enumerate() {
+            for vnode in 0..cluster.vnodes.len() {
                 let mut paid: Vec<(AccountId, Balance)> = Vec::new();
                 for epoch in s.from..s.to {
-                    match pos::payee(h, cluster_id, vnode as VNodeIndex, epoch, *node_id)? {
+                    match pos::payee(h, cluster_id, vnode as VNodeIndex, epoch)? {
                         Some(payee) => {
                             let provider = node::get(h, payee)?.provider_id;
                             match paid.iter_mut().find(|(p, _)| *p == provider) {

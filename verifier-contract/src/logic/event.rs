@@ -185,4 +185,16 @@ pub enum Event {
         to: Epoch,
         withheld: Balance,
     },
+    /// Rent that streamed past the payer's deposit: owed to the bucket's cluster.
+    ArrearsRecorded {
+        account_id: AccountId,
+        bucket_id: BucketId,
+        value: Balance,
+    },
+    /// Arrears paid out of a new deposit into the bucket's cluster.
+    ArrearsPaid {
+        account_id: AccountId,
+        bucket_id: BucketId,
+        value: Balance,
+    },
 }

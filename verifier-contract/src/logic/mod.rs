@@ -105,4 +105,5 @@ pub(crate) mod tag {
     pub const WORK: u8 = 27;
     pub const TREASURY: u8 = 29;
     pub const BURNED: u8 = 30;
+    pub const ARREARS: u8 = 31;
 }

@@ -105,6 +105,7 @@ table! {
         account_deposit() mut res;
         account_withdraw(amount: Balance) mut res;
         account_withdrawable(account_id: AccountId) ref res;
+        account_arrears(account_id: AccountId) ref val;
         account_get(account_id: AccountId) ref res;
         account_get_usd_per_cere() ref val;
         account_set_usd_per_cere(usd_per_cere: Balance) mut res;

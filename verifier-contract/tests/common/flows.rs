@@ -89,6 +89,78 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
     assert_eq!(c.tx::<_, ()>(FERDIE, "account_withdraw", 1_u128), Err(Error::InsufficientBalance));
 }
 
+/// Rent that streamed is never locked: settlement pays what the deposit covers and records the
+/// rest as arrears, a top-up pays the arrears first, and de-allocation always works. The seed's
+/// cluster (60 TOKEN per month for 1 unit), with the owner withdrawing, then running out.
+pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
+    let t0 = MS_PER_MONTH;
+    c.rt.set_time(t0);
+    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
+        .into_iter()
+        .map(|p| {
+            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
+            c.ok(p, "node_create", (10 * TOKEN, String::new(), 100u32))
+        })
+        .collect();
+    let cluster: u32 = c.ok(EVE, "cluster_create", (6u32, nodes, String::new()));
+    c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
+    let bucket: u32 = c.ok(FERDIE, "bucket_create", (String::new(), cluster));
+    c.ok::<_, ()>(FERDIE, "bucket_alloc_into_cluster", (bucket, 1u32));
+    c.send::<_, Result<(), Error>>(FERDIE, 10 * TOKEN, "account_deposit", ()).unwrap();
+    let streamed = |t: u64| 60 * TOKEN * (t as Balance) / MS_PER_MONTH as Balance;
+    let revenues = |c: &mut Contract<R>| c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
+    let deposit =
+        |c: &mut Contract<R>| c.ok::<_, ddc_verifier_contract::logic::Account>(ALICE, "account_get", account(FERDIE)).deposit;
+    let arrears = |c: &mut Contract<R>| c.query::<_, Vec<(u32, Balance)>>("account_arrears", account(FERDIE));
+    let covered = |c: &mut Contract<R>| c.ok::<_, BucketStatus>(ALICE, "bucket_get", bucket).rent_covered_until_ms;
+
+    // 1. Withdraw all that is withdrawable, then settle 1 ms later.
+    let t1 = t0 + 1_000;
+    c.rt.set_time(t1);
+    let withdrawable: Balance = c.ok(ALICE, "account_withdrawable", account(FERDIE));
+    assert_eq!(withdrawable, 10 * TOKEN - (streamed(t1) - streamed(t0)));
+    c.ok::<_, ()>(FERDIE, "account_withdraw", withdrawable);
+    c.rt.set_time(t1 + 1);
+    c.rt.take_events();
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", bucket);
+    assert_eq!(revenues(c), streamed(t1) - streamed(t0), "what streamed while the deposit covered it is paid");
+    let owed = streamed(t1 + 1) - streamed(t1);
+    assert!(owed > 0);
+    assert_eq!(deposit(c), 0);
+    assert_eq!(arrears(c), vec![(bucket, owed)]);
+    assert!(c.rt.take_events().contains(&Event::ArrearsRecorded { account_id: account(FERDIE), bucket_id: bucket, value: owed }));
+    assert_eq!(covered(c), 0, "a bucket in arrears is not covered: nodes answer 402");
+
+    // 2. A top-up pays the arrears first.
+    let before = revenues(c);
+    c.send::<_, Result<(), Error>>(FERDIE, TOKEN, "account_deposit", ()).unwrap();
+    assert_eq!(arrears(c), vec![]);
+    assert_eq!(deposit(c), TOKEN - owed);
+    assert_eq!(revenues(c), before + owed);
+    assert!(covered(c) > t1 + 1);
+
+    // 3. The deposit runs out without any withdrawal; settlement still pays what it covered.
+    let t2 = t1 + 1 + 100_000_000;
+    c.rt.set_time(t2);
+    let left = deposit(c);
+    let before = revenues(c);
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", bucket);
+    assert_eq!(revenues(c), before + left);
+    assert_eq!(arrears(c), vec![(bucket, streamed(t2) - streamed(t1 + 1) - left)]);
+
+    // 4. De-allocation works in arrears; the debt stays owed and nothing streams any more.
+    c.rt.set_time(t2 + 5);
+    c.ok::<_, ()>(FERDIE, "bucket_dealloc_from_cluster", bucket);
+    let debt = streamed(t2 + 5) - streamed(t1 + 1) - left;
+    assert_eq!(arrears(c), vec![(bucket, debt)]);
+    c.rt.set_time(t2 + 1_000_000);
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", bucket);
+    assert_eq!(arrears(c), vec![(bucket, debt)], "nothing streams after de-allocation");
+    c.send::<_, Result<(), Error>>(FERDIE, debt + 7, "account_deposit", ()).unwrap();
+    assert_eq!((arrears(c), deposit(c)), (vec![], 7));
+    assert_eq!(revenues(c), 11 * TOKEN + debt - withdrawable, "every unit deposited and not withdrawn is the cluster's");
+}
+
 /// A cluster of 4 vnodes on 3 nodes with verification on, two admitted validators and a paying
 /// bucket; epochs are 10 s, the dispute window 3 s.
 pub struct Pos {
@@ -212,6 +284,50 @@ impl Pos {
         let node_id = self.vnodes[vnode as usize];
         ProofItem { vnode, node_id, proof: fixture().prove(seed, self.cluster, vnode, node_id, epoch) }
     }
+}
+
+/// Randomness has teeth: with the protocol's default settings a validator that commits and
+/// never reveals loses stake, and an epoch left without a seed pays no node (its shares go to
+/// the treasury), whatever the nodes committed.
+pub fn silent_epoch<R: Runtime>(c: &mut Contract<R>) {
+    let p = pos_setup(c, VerificationMode::Proofs, 4);
+    let defaults = ProtocolConfig { validator_stake: VALIDATOR_STAKE, max_batch: 64, ..ProtocolConfig::default() };
+    assert!(defaults.missed_reveal_penalty > 0);
+    c.ok::<_, ()>(ALICE, "admin_set_protocol_config", defaults);
+    let f = fixture();
+    c.rt.set_time(p.at(0, 1));
+    for (vnode, node) in p.vnodes.iter().enumerate() {
+        c.ok::<_, ()>(provider_of(*node), "commit_root", (p.cluster, vnode as u32, 0u64, f.root(vnode as u32), CHUNKS));
+    }
+    let commitment = seed_commitment(&secret(VERA, 0), &account(VERA), p.cluster, 0);
+    c.ok::<_, ()>(VERA, "seed_commit", (p.cluster, 0u64, commitment));
+    c.rt.set_time(p.at(1, 1));
+    assert_eq!(c.ok::<_, Option<[u8; 32]>>(ALICE, "epoch_finalize_seed", (p.cluster, 0u64)), None);
+    let vera: ddc_verifier_contract::logic::Validator =
+        c.query::<_, Option<_>>("validator_get", account(VERA)).expect("bonded");
+    assert_eq!(vera.bond.amount, VALIDATOR_STAKE - defaults.missed_reveal_penalty, "a missed reveal costs stake by default");
+
+    // Settle epoch 0 only: nobody is paid for it.
+    c.rt.set_time(p.at(2, DISPUTE + 1));
+    c.ok::<_, ()>(ALICE, "bucket_settle_payment", 1u32);
+    let pot = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", p.cluster).cluster.revenues;
+    assert!(pot > 0);
+    let providers = [BOB, CHARLIE, DAVE].map(|a| c.rt.balance(account(a)));
+    let treasury: Balance = c.query("treasury", ());
+    c.rt.take_events();
+    c.ok::<_, ()>(ALICE, "cluster_distribute_revenues", p.cluster);
+    assert_eq!([BOB, CHARLIE, DAVE].map(|a| c.rt.balance(account(a))), providers, "an unseeded epoch pays no node");
+    let events = c.rt.take_events();
+    let withheld = events
+        .iter()
+        .find_map(|e| match e {
+            Event::EpochsSettled { from: 0, to: 1, withheld, .. } => Some(*withheld),
+            _ => None,
+        })
+        .expect("epoch 0 settled");
+    assert!(withheld > 0);
+    assert_eq!(c.query::<_, Balance>("treasury", ()) - treasury, withheld, "withheld shares go to the treasury");
+    assert!(!events.iter().any(|e| matches!(e, Event::ClusterDistributeRevenues { .. })));
 }
 
 /// Proofs mode end to end: an honest epoch is verified on-chain in one batch and paid; a node

@@ -77,7 +77,8 @@ pub struct ProtocolConfig {
     pub validator_unbonding_ms: u64,
     /// Taken from a validator whose fault report was rebutted.
     pub false_report_penalty: Balance,
-    /// Taken from a validator that committed to a seed and did not reveal.
+    /// Taken from a validator that committed to a seed and did not reveal. Non-zero by default:
+    /// withholding a reveal must cost something, or the last revealer chooses between seeds.
     pub missed_reveal_penalty: Balance,
     pub max_validators: u32,
     /// Proofs per `submit_proofs` call: sized so that a batch fits a block's weight (measured in
@@ -91,12 +92,17 @@ impl Default for ProtocolConfig {
             validator_stake: 0,
             validator_unbonding_ms: 7 * 24 * 3600 * 1000,
             false_report_penalty: 0,
-            missed_reveal_penalty: 0,
+            missed_reveal_penalty: DEFAULT_MISSED_REVEAL_PENALTY,
             max_validators: 64,
             max_batch: 4,
         }
     }
 }
+
+/// The default missed-reveal penalty: one token.
+pub const DEFAULT_MISSED_REVEAL_PENALTY: Balance = crate::logic::TOKEN;
+/// The fewest attestations a pass needs in Attestations mode, whatever the cluster sets.
+pub const MIN_ATTEST_QUORUM: u32 = 2;
 
 pub(crate) type Protocol = Value<{ tag::PROTOCOL }, ProtocolConfig>;
 pub(crate) type Verifications = Map<{ tag::VERIFICATION }, ClusterId, Verification>;
@@ -145,6 +151,9 @@ pub fn cluster_set_verification(h: &mut impl Host, cluster_id: ClusterId, config
     }
     let bps = [config.slash_bp, config.reporter_reward_bp, config.validator_fee_bp];
     if config.epoch_len_ms < 2 || config.attest_threshold == 0 || bps.iter().any(|bp| *bp > BP) {
+        return Err(Error::InvalidParams);
+    }
+    if config.mode == VerificationMode::Attestations && config.attest_threshold < MIN_ATTEST_QUORUM {
         return Err(Error::InvalidParams);
     }
     let verification = match Verifications::get(h, &cluster_id) {
@@ -217,6 +226,14 @@ impl Verification {
     pub fn settleable(&self, now_ms: u64) -> Epoch {
         let elapsed = now_ms.saturating_sub(self.epoch_start_ms.saturating_add(self.config.dispute_window_ms));
         (elapsed / self.config.epoch_len_ms).saturating_sub(1)
+    }
+
+    /// Attestations a pass needs with `admitted` validators: the cluster's threshold, at least
+    /// [`MIN_ATTEST_QUORUM`] and at least ⅔ of the admitted validators (rounded up), so that
+    /// passes hold as long as fewer than a third of the validators lie.
+    pub fn attest_quorum(&self, admitted: u32) -> u32 {
+        let two_thirds = (admitted.saturating_mul(2)).div_ceil(3);
+        self.config.attest_threshold.max(MIN_ATTEST_QUORUM).max(two_thirds)
     }
 
     pub(crate) fn slash(&self, stake: Balance) -> Balance {

@@ -1,6 +1,5 @@
 //! Which epochs a distribution pays for, who earned each vnode's share, and validators' pay.
 
-use super::commitment::Commitments;
 use super::config::Verifications;
 use super::randomness::finalized_seed;
 use super::verify::Passes;
@@ -53,22 +52,13 @@ pub(crate) fn mark_settled(h: &mut impl Host, cluster_id: ClusterId, to: Epoch) 
     }
 }
 
-/// The node paid for a vnode in a settled epoch: the one that passed, or, when no validator
-/// revealed a seed (nothing could be verified), the one that hosted it. `None`: withheld.
-pub(crate) fn payee(
-    h: &mut impl Host,
-    cluster_id: ClusterId,
-    vnode: VNodeIndex,
-    epoch: Epoch,
-    host_now: NodeId,
-) -> Result<Option<NodeId>> {
-    if let Some(node_id) = Passes::get(h, &(cluster_id, vnode, epoch)) {
-        return Ok(Some(node_id));
-    }
-    if finalized_seed(h, cluster_id, epoch)?.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(Commitments::get(h, &(cluster_id, vnode, epoch)).map_or(host_now, |c| c.node_id)))
+/// The node paid for a vnode in a settled epoch: the one that passed. `None`: withheld (to the
+/// treasury). An epoch without a final seed could not be verified, so it pays nobody: paying the
+/// hosts unverified would let validators withhold randomness to let nodes skip proving. The seed
+/// is fixed here if nobody did, so that silent validators are penalised all the same.
+pub(crate) fn payee(h: &mut impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Option<NodeId>> {
+    finalized_seed(h, cluster_id, epoch)?;
+    Ok(Passes::get(h, &(cluster_id, vnode, epoch)))
 }
 
 pub(crate) fn credit(h: &mut impl Host, cluster_id: ClusterId, validator: AccountId, units: u32) {

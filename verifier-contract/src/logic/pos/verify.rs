@@ -162,6 +162,7 @@ pub fn attest(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, vnodes: Ve
         return Err(Error::EmptyBatch);
     }
     open_epoch(h, &v, cluster_id, epoch)?;
+    let quorum = v.attest_quorum(super::stake::ActiveValidators::get(h).len() as u32);
     for vnode in &vnodes {
         let c = commitment(h, cluster_id, *vnode, epoch)?;
         let key = (cluster_id, *vnode, epoch);
@@ -170,7 +171,7 @@ pub fn attest(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, vnodes: Ve
             return Err(Error::AlreadyVoted);
         }
         votes.push(validator);
-        if votes.len() as u32 >= v.config.attest_threshold && !Passes::contains(h, &key) {
+        if votes.len() as u32 >= quorum && !Passes::contains(h, &key) {
             record_pass(h, cluster_id, *vnode, epoch, c.node_id);
         }
         Votes::insert(h, &key, &votes);
