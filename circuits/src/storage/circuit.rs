@@ -40,8 +40,36 @@ fn missing() -> SynthesisError {
     SynthesisError::AssignmentMissing
 }
 
+/// Constraints spent by each part of the circuit, counted while it is synthesized (so the parts
+/// always sum to the circuit's total).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spent {
+    /// The `chunk_count` range check and the derivation of all K challenge indices.
+    pub index_derivation: usize,
+    /// Per challenge: hashing the chunk to its leaf.
+    pub leaf_hash: usize,
+    /// Per challenge: every level of the path (position check and node hash).
+    pub path: usize,
+    /// Per challenge: the computed root equals the public root.
+    pub root_equality: usize,
+}
+
 impl ConstraintSynthesizer<Fr> for StorageCircuit<'_> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        self.synthesize(cs).map(drop)
+    }
+}
+
+impl StorageCircuit<'_> {
+    /// Generates the constraints and says where they went (the first challenge's parts: every
+    /// challenge costs the same).
+    pub fn synthesize(self, cs: ConstraintSystemRef<Fr>) -> Result<Spent, SynthesisError> {
+        let mut spent = Spent::default();
+        let mut mark = cs.num_constraints();
+        let mut since = |cs: &ConstraintSystemRef<Fr>| {
+            let now = cs.num_constraints();
+            now - core::mem::replace(&mut mark, now)
+        };
         let p = self.params;
         let shape = p.shape();
         let arity = shape.arity();
@@ -53,6 +81,7 @@ impl ConstraintSynthesizer<Fr> for StorageCircuit<'_> {
 
         enforce_chunk_count(&shape, &count)?;
         let indices = challenge_index_bits(&shape, &seed, &count, p.challenges)?;
+        spent.index_derivation = since(&cs);
 
         let n_elems = elements_per_chunk(p.chunk_bytes);
         for (i, bits) in indices.iter().enumerate() {
@@ -62,6 +91,7 @@ impl ConstraintSynthesizer<Fr> for StorageCircuit<'_> {
                 .map(|j| FpVar::new_witness(cs.clone(), || elems.get(j).copied().ok_or_else(missing)))
                 .collect::<Result<Vec<_>, _>>()?;
             let leaf_var = leaf(&chunk_vars)?;
+            let leaf_cost = since(&cs);
 
             // Native children of each level along the witnessed path.
             let mut node = opening.map(|o| leaf_hash(&o.chunk));
@@ -78,8 +108,14 @@ impl ConstraintSynthesizer<Fr> for StorageCircuit<'_> {
                         .collect::<Result<Vec<_>, _>>()?,
                 );
             }
-            root_from_path(&shape, &leaf_var, bits, &levels)?.enforce_equal(&root)?;
+            let computed = root_from_path(&shape, &leaf_var, bits, &levels)?;
+            let path = since(&cs);
+            computed.enforce_equal(&root)?;
+            let root_equality = since(&cs);
+            if i == 0 {
+                spent = Spent { leaf_hash: leaf_cost, path, root_equality, ..spent };
+            }
         }
-        Ok(())
+        Ok(spent)
     }
 }

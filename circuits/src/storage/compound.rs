@@ -52,53 +52,59 @@ impl<F: FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>> Constrain
     }
 }
 
-/// Where the constraints of one challenge go.
+/// Where the circuit's constraints go. `total()` is the circuit's constraint count exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CostBreakdown {
-    /// Hashing one chunk to its leaf.
-    pub leaf_hash: usize,
-    /// One internal node (Poseidon of `arity` children).
-    pub node_hash: usize,
-    /// One tree level: node hash plus the position check.
-    pub path_level: usize,
-    /// Index derivation, amortised per challenge.
+    pub challenges: usize,
+    /// Levels of the Merkle path.
+    pub height: usize,
+    /// The `chunk_count` range check and the derivation of all K indices, index bits included.
     pub index_derivation: usize,
+    /// Per challenge: hashing one chunk to its leaf.
+    pub leaf_hash: usize,
+    /// Per path level: the position check plus one node hash.
+    pub path_level: usize,
+    /// One Poseidon node hash alone (a part of `path_level`).
+    pub node_hash: usize,
+    /// Per challenge: the root reached equals the public root.
+    pub root_equality: usize,
 }
 
+impl CostBreakdown {
+    pub fn per_challenge(&self) -> usize {
+        self.leaf_hash + self.height * self.path_level + self.root_equality
+    }
+
+    pub fn total(&self) -> usize {
+        self.index_derivation + self.challenges * self.per_challenge()
+    }
+}
+
+/// Measured on the circuit itself, part by part, so the parts cannot drift from the total.
 pub fn cost_breakdown(params: &StorageParams) -> Result<CostBreakdown, SynthesisError> {
-    use crate::challenge::constraints::{challenge_index_bits, enforce_chunk_count};
-    use crate::merkle::constraints::enforce_child_at;
-    use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::fp::FpVar};
-    let shape = params.shape();
-    let witnesses = |cs: &ConstraintSystemRef<Fr>, n: usize| -> Result<Vec<FpVar<Fr>>, SynthesisError> {
-        (0..n).map(|_| FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64)))).collect()
-    };
-    let n_elems = crate::packing::elements_per_chunk(params.chunk_bytes);
-    let leaf_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
-        crate::packing::constraints::leaf(&witnesses(&cs, n_elems)?).map(drop)
-    }))?
-    .constraints;
+    use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
+    let cs = ConstraintSystemRef::new(ConstraintSystem::new());
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Setup);
+    let spent = StorageCircuit::blank(*params).synthesize(cs)?;
+    let arity = params.shape().arity();
     let node_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
-        crate::poseidon::constraints::hash(&witnesses(&cs, shape.arity())?).map(drop)
-    }))?
-    .constraints;
-    let select = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
-        let children = witnesses(&cs, shape.arity())?;
-        let bits = (0..shape.arity_log2())
-            .map(|_| Boolean::new_witness(cs.clone(), || Ok(false)))
+        let children = (0..arity)
+            .map(|_| FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64))))
             .collect::<Result<Vec<_>, _>>()?;
-        enforce_child_at(&children, &bits, &children[0])
+        crate::poseidon::constraints::hash(&children).map(drop)
     }))?
     .constraints;
-    let k = params.challenges;
-    let derivation = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
-        let seed = FpVar::new_input(cs.clone(), || Ok(Fr::from(1u64)))?;
-        let n = FpVar::new_input(cs.clone(), || Ok(Fr::from(1u64)))?;
-        enforce_chunk_count(&shape, &n)?;
-        challenge_index_bits(&shape, &seed, &n, k).map(drop)
-    }))?
-    .constraints;
-    Ok(CostBreakdown { leaf_hash, node_hash, path_level: node_hash + select, index_derivation: derivation.div_ceil(k) })
+    let height = params.shape().height();
+    Ok(CostBreakdown {
+        challenges: params.challenges,
+        height,
+        index_derivation: spent.index_derivation,
+        leaf_hash: spent.leaf_hash,
+        path_level: spent.path / height,
+        node_hash,
+        root_equality: spent.root_equality,
+    })
 }
 
 /// Generates a proving key with randomness from `rng` (insecure unless from a ceremony).
@@ -182,5 +188,24 @@ impl Prover {
             self.matrices.num_constraints,
             &full,
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The breakdown's parts sum to the constraint count `ddc circuit info` prints, whatever the
+    /// shape (depths that fill the top level partly included).
+    #[test]
+    fn breakdown_sums_to_the_circuit() {
+        for (arity, depth, k, chunk) in [(8, 30, 32, 1024), (8, 16, 4, 1024), (2, 7, 3, 64), (4, 9, 5, 32), (8, 13, 1, 256)]
+        {
+            let params = StorageParams { depth, arity, challenges: k, chunk_bytes: chunk }.checked().unwrap();
+            let costs = cost_breakdown(&params).unwrap();
+            assert_eq!(costs.total(), circuit_info(&params).unwrap().constraints, "{}", params.name());
+            assert!(costs.node_hash < costs.path_level, "{}", params.name());
+            assert_eq!(costs.root_equality, 1);
+        }
     }
 }

@@ -8,6 +8,7 @@ pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
     let params = shape.params()?;
     let info = circuit_info(&params)?;
     let costs = cost_breakdown(&params)?;
+    // The budget's measure: everything, the index derivation spread over the K challenges.
     let per_challenge = info.constraints as f64 / params.challenges as f64;
     if json {
         let v = serde_json::json!({
@@ -16,12 +17,7 @@ pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
             "constraints_per_challenge": per_challenge.round() as u64,
             "public_inputs": info.public_inputs,
             "witnesses": info.witnesses,
-            "per_hash": {
-                "leaf": costs.leaf_hash,
-                "node": costs.node_hash,
-                "path_level": costs.path_level,
-                "index_derivation_per_challenge": costs.index_derivation,
-            },
+            "breakdown": costs,
         });
         println!("{v}");
     } else {
@@ -36,7 +32,8 @@ pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
             params.chunk_bytes
         );
         println!("  constraints            {:>10}", info.constraints);
-        println!("  per challenge          {:>10.0}", per_challenge);
+        println!("  per challenge          {:>10.0}   (index derivation spread over K)", per_challenge);
+        println!("  each challenge         {:>10}", costs.per_challenge());
         println!("    leaf hash            {:>10}", costs.leaf_hash);
         println!(
             "    path ({} levels)     {:>10}   ({} per level: node hash {} + position check)",
@@ -45,7 +42,11 @@ pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
             costs.path_level,
             costs.node_hash
         );
-        println!("    index derivation     {:>10}", costs.index_derivation);
+        println!("    root equality        {:>10}", costs.root_equality);
+        println!(
+            "  index derivation       {:>10}   (chunk_count range and all {} indices)",
+            costs.index_derivation, params.challenges
+        );
         println!("  public inputs          {:>10}   (root, chunk_count, seed)", info.public_inputs);
         println!("  witness variables      {:>10}", info.witnesses);
     }
