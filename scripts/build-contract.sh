@@ -37,9 +37,11 @@ build() {
         --target wasm32-unknown-unknown -Zbuild-std=core,alloc
 
     local raw="$OUT/build/wasm32-unknown-unknown/release/$lib.wasm"
-    # Keep only what pallet-contracts calls, drop custom sections, then shrink.
+    # Keep only what pallet-contracts calls, drop custom sections, then shrink. pallet-contracts
+    # gives every call a fresh, zeroed memory, so the all-zero data segments (ink!'s 16 KiB
+    # static buffer among them) need not be shipped: --zero-filled-memory drops them.
     python3 scripts/wasm_keep_exports.py "$raw" "$OUT/$lib.exports.wasm" call deploy
-    wasm-opt "$OUT/$lib.exports.wasm" -Oz --mvp-features --enable-sign-ext -o "$OUT/$lib.wasm"
+    wasm-opt "$OUT/$lib.exports.wasm" -Oz --zero-filled-memory --mvp-features --enable-sign-ext -o "$OUT/$lib.wasm"
     rm -f "$OUT/$lib.exports.wasm"
 
     cargo run --locked --quiet -p "$package" --bin "$package-metadata" -- "$OUT/$lib.wasm" > "$OUT/$lib.json"
