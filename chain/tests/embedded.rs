@@ -89,6 +89,16 @@ fn seed_worked_example_on_the_embedded_chain() {
 }
 
 #[test]
+fn rent_that_streamed_is_never_locked_on_the_embedded_chain() {
+    flows::arrears(&mut embedded());
+}
+
+#[test]
+fn an_unseeded_epoch_pays_nobody_on_the_embedded_chain() {
+    flows::silent_epoch(&mut embedded());
+}
+
+#[test]
 fn proofs_mode_epochs_on_the_embedded_chain() {
     flows::proofs_epochs(&mut embedded());
 }

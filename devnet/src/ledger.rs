@@ -198,7 +198,7 @@ impl Ledger {
                     v.penalized += value;
                 }
             }
-            Event::ClusterDistributeRevenues { cluster_id, provider_id, value } if *cluster_id == c => {
+            Event::ProviderPaid { cluster_id, provider_id, value } if *cluster_id == c => {
                 if let Some(&i) = self.by_provider.get(provider_id) {
                     self.report.nodes[i].revenue_paid += value;
                 }

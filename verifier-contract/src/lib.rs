@@ -6,6 +6,42 @@ pub mod logic;
 #[cfg(feature = "std")]
 pub mod native;
 
+#[cfg(feature = "std")]
+pub use ddc::{DDC_EVENT_TOPIC, SEED_EVENT_TOPICS};
+#[cfg(feature = "std")]
+pub use events::{decode_event, EventDecodeError};
+
+/// Reading the contract's events back off a chain.
+#[cfg(feature = "std")]
+mod events {
+    use super::{ddc, logic::Event};
+    use scale::DecodeAll;
+
+    #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+    pub enum EventDecodeError {
+        #[error("signature topic {0} is none of the DDC core contract's events")]
+        UnknownTopic(String),
+        #[error("malformed event data: {0}")]
+        Malformed(String),
+    }
+
+    /// The rules' event from an emitted event's topics and data: a seed event's data is its
+    /// `logic::Event` variant's fields, so the variant index is that of its signature topic.
+    pub fn decode_event(topics: &[[u8; 32]], data: &[u8]) -> Result<Event, EventDecodeError> {
+        let signature = topics.first().copied();
+        let malformed = |e: scale::Error| EventDecodeError::Malformed(e.to_string());
+        if signature == ddc::DDC_EVENT_TOPIC {
+            return ddc::DdcEvent::decode_all(&mut &data[..]).map(|e| e.event).map_err(malformed);
+        }
+        let index = ddc::SEED_EVENT_TOPICS
+            .iter()
+            .position(|t| *t == signature)
+            .ok_or_else(|| EventDecodeError::UnknownTopic(signature.map_or("(none)".into(), hex::encode)))?;
+        let variant: Vec<u8> = [index as u8].into_iter().chain(data.iter().copied()).collect();
+        Event::decode_all(&mut &variant[..]).map_err(malformed)
+    }
+}
+
 #[ink::contract]
 mod ddc {
     use crate::logic::{self, *};
@@ -15,11 +51,121 @@ mod ddc {
     use ink::env::DefaultEnvironment as Env;
     use ink::prelude::vec::Vec;
 
-    /// Every event of the rules, as one ink! event.
+    /// Every event of the rules that the seed did not have, as one ink! event.
     #[ink(event)]
     pub struct DdcEvent {
         pub event: logic::Event,
     }
+
+    // The seed's 11 events (ddc_bucket 0.5), with its names, fields, field types and topics.
+    // Each has the fields of the `logic::Event` variant of the same name, in the same order.
+
+    /// The seed's name for a cluster's parameters.
+    pub type ClusterParams = Params;
+    /// The seed's name for a node's parameters.
+    pub type NodeParams = Params;
+
+    #[ink(event)]
+    pub struct BucketCreated {
+        #[ink(topic)]
+        pub bucket_id: BucketId,
+        #[ink(topic)]
+        pub owner_id: AccountId,
+    }
+    #[ink(event)]
+    pub struct BucketAllocated {
+        #[ink(topic)]
+        pub bucket_id: BucketId,
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+        pub resource: Resource,
+    }
+    #[ink(event)]
+    pub struct BucketSettlePayment {
+        #[ink(topic)]
+        pub bucket_id: BucketId,
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+    }
+    #[ink(event)]
+    pub struct ClusterCreated {
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+        #[ink(topic)]
+        pub manager: AccountId,
+        pub cluster_params: ClusterParams,
+    }
+    #[ink(event)]
+    pub struct ClusterNodeReplaced {
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+        #[ink(topic)]
+        pub node_id: NodeId,
+        pub vnode_index: VNodeIndex,
+    }
+    #[ink(event)]
+    pub struct ClusterReserveResource {
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+        pub resource: Resource,
+    }
+    #[ink(event)]
+    pub struct ClusterDistributeRevenues {
+        #[ink(topic)]
+        pub cluster_id: ClusterId,
+        #[ink(topic)]
+        pub provider_id: AccountId,
+    }
+    #[ink(event)]
+    pub struct NodeCreated {
+        #[ink(topic)]
+        pub node_id: NodeId,
+        #[ink(topic)]
+        pub provider_id: AccountId,
+        pub rent_per_month: Balance,
+        pub node_params: NodeParams,
+    }
+    #[ink(event)]
+    pub struct Deposit {
+        #[ink(topic)]
+        pub account_id: AccountId,
+        pub value: Balance,
+    }
+    #[ink(event)]
+    pub struct GrantPermission {
+        #[ink(topic)]
+        pub account_id: AccountId,
+        pub permission: Permission,
+    }
+    #[ink(event)]
+    pub struct RevokePermission {
+        #[ink(topic)]
+        pub account_id: AccountId,
+        pub permission: Permission,
+    }
+
+    /// The signature topics of the seed's events, in the order of their `logic::Event` variants.
+    #[cfg(feature = "std")]
+    pub const SEED_EVENT_TOPICS: [Option<[u8; 32]>; 11] = {
+        use ink::env::Event as E;
+        [
+            <BucketCreated as E>::SIGNATURE_TOPIC,
+            <BucketAllocated as E>::SIGNATURE_TOPIC,
+            <BucketSettlePayment as E>::SIGNATURE_TOPIC,
+            <ClusterCreated as E>::SIGNATURE_TOPIC,
+            <ClusterNodeReplaced as E>::SIGNATURE_TOPIC,
+            <ClusterReserveResource as E>::SIGNATURE_TOPIC,
+            <ClusterDistributeRevenues as E>::SIGNATURE_TOPIC,
+            <NodeCreated as E>::SIGNATURE_TOPIC,
+            <Deposit as E>::SIGNATURE_TOPIC,
+            <GrantPermission as E>::SIGNATURE_TOPIC,
+            <RevokePermission as E>::SIGNATURE_TOPIC,
+        ]
+    };
+
+    /// The signature topic of [`DdcEvent`].
+    #[cfg(feature = "std")]
+    pub const DDC_EVENT_TOPIC: Option<[u8; 32]> = <DdcEvent as ink::env::Event>::SIGNATURE_TOPIC;
 
     #[ink(storage)]
     #[derive(Default)]
@@ -42,7 +188,40 @@ mod ddc {
             ink::env::transfer::<Env>(to, value).map_err(|_| logic::Error::TransferFailed)
         }
         fn emit(&mut self, event: logic::Event) {
-            ink::env::emit_event::<Env, DdcEvent>(DdcEvent { event });
+            use ink::env::emit_event;
+            use logic::Event as E;
+            match event {
+                E::BucketCreated { bucket_id, owner_id } => emit_event::<Env, _>(BucketCreated { bucket_id, owner_id }),
+                E::BucketAllocated { bucket_id, cluster_id, resource } => {
+                    emit_event::<Env, _>(BucketAllocated { bucket_id, cluster_id, resource })
+                }
+                E::BucketSettlePayment { bucket_id, cluster_id } => {
+                    emit_event::<Env, _>(BucketSettlePayment { bucket_id, cluster_id })
+                }
+                E::ClusterCreated { cluster_id, manager, cluster_params } => {
+                    emit_event::<Env, _>(ClusterCreated { cluster_id, manager, cluster_params })
+                }
+                E::ClusterNodeReplaced { cluster_id, node_id, vnode_index } => {
+                    emit_event::<Env, _>(ClusterNodeReplaced { cluster_id, node_id, vnode_index })
+                }
+                E::ClusterReserveResource { cluster_id, resource } => {
+                    emit_event::<Env, _>(ClusterReserveResource { cluster_id, resource })
+                }
+                E::ClusterDistributeRevenues { cluster_id, provider_id } => {
+                    emit_event::<Env, _>(ClusterDistributeRevenues { cluster_id, provider_id })
+                }
+                E::NodeCreated { node_id, provider_id, rent_per_month, node_params } => {
+                    emit_event::<Env, _>(NodeCreated { node_id, provider_id, rent_per_month, node_params })
+                }
+                E::Deposit { account_id, value } => emit_event::<Env, _>(Deposit { account_id, value }),
+                E::GrantPermission { account_id, permission } => {
+                    emit_event::<Env, _>(GrantPermission { account_id, permission })
+                }
+                E::RevokePermission { account_id, permission } => {
+                    emit_event::<Env, _>(RevokePermission { account_id, permission })
+                }
+                event => emit_event::<Env, _>(DdcEvent { event }),
+            }
         }
         fn verify_proofs(
             &mut self,
@@ -340,6 +519,16 @@ mod ddc {
         #[ink(message)]
         pub fn cluster_set_verification(&mut self, cluster_id: ClusterId, config: VerificationConfig) -> Result<()> {
             logic::cluster_set_verification(&mut Chain, cluster_id, config)
+        }
+        #[ink(message)]
+        pub fn cluster_create_verified(
+            &mut self,
+            vnode_count: u32,
+            node_ids: Vec<NodeId>,
+            cluster_params: Params,
+            config: VerificationConfig,
+        ) -> Result<ClusterId> {
+            logic::cluster_create_verified(&mut Chain, vnode_count, node_ids, cluster_params, config)
         }
         #[ink(message)]
         pub fn cluster_verification(&self, cluster_id: ClusterId) -> Option<Verification> {

@@ -3,19 +3,11 @@
 
 use super::encode::Weight;
 use crate::{AccountId, Balance, ChainError, Event};
-use scale::{Compact, Decode, DecodeAll};
+use scale::{Compact, Decode};
 use subxt::error::DispatchError;
 use subxt::events::Phase;
 use subxt::ext::scale_decode::{visitor::IgnoreVisitor, DecodeAsType};
 use subxt::{ArcMetadata, Metadata};
-
-/// The ink! signature topic of the core contract's one event type `DdcEvent { event:
-/// logic::Event }`: blake2b-256 of `"DdcEvent(logic::Event)"`, as ink! 5 derives it (the
-/// contract metadata's `spec.events[0].signature_topic`).
-pub const DDC_EVENT_TOPIC: [u8; 32] = [
-    0x4e, 0xab, 0xd7, 0xc6, 0x0e, 0x1a, 0xcb, 0x67, 0x6c, 0xe7, 0xb3, 0x7c, 0x5d, 0xee, 0x18, 0x7c, 0x81, 0xad, 0x98,
-    0x85, 0x22, 0x89, 0xc1, 0xdc, 0x09, 0x94, 0xe3, 0x5b, 0x3b, 0xc2, 0xbb, 0x30,
-];
 
 /// pallet-contracts' `ReturnFlags::REVERT`: the message returned `Err` (or trapped in ink!'s
 /// `Result` encoding) and the runtime rolled its changes back.
@@ -106,7 +98,7 @@ pub enum Only {
 
 /// The DDC events that `contract` emitted, in order, from a block's SCALE `System::Events`
 /// (`Vec<EventRecord>`), walking the records with the runtime metadata. A `ContractEmitted` of
-/// `contract` that is not a `DdcEvent` (another signature topic, or undecodable) is an error:
+/// `contract` that is none of its events (another signature topic, or undecodable) is an error:
 /// the address is not the DDC core contract, or its version does not match this client.
 pub fn contract_events(
     metadata: &Metadata,
@@ -167,14 +159,9 @@ pub fn contract_events(
         if !wanted || emitter.0 != *<AccountId as AsRef<[u8; 32]>>::as_ref(contract) {
             continue;
         }
-        if topics.first().is_some_and(|t| *t != DDC_EVENT_TOPIC) {
-            return Err(ChainError::Protocol(format!(
-                "contract event with signature topic 0x{} is not a DdcEvent: is the address the DDC core contract?",
-                hex::encode(topics[0])
-            )));
-        }
-        let event = Event::decode_all(&mut &data[..])
-            .map_err(|e| ChainError::Protocol(format!("contract event: not a DdcEvent ({e})")))?;
+        let event = ddc_verifier_contract::decode_event(&topics, &data).map_err(|e| {
+            ChainError::Protocol(format!("contract event: {e}: is the address the DDC core contract, of this version?"))
+        })?;
         found.push(event);
     }
     Ok(found)

@@ -140,7 +140,12 @@ pub fn account_set_usd_per_cere(h: &mut impl Host, usd_per_cere: Balance) -> Res
 /// the payer's deposit; returns the CERE paid. What the deposit does not cover becomes arrears
 /// instead of failing the call: a settlement that reverted would lock the rent that did stream
 /// while the deposit lasted, and block de-allocation.
-pub(crate) fn settle_flow(h: &mut impl Host, from: AccountId, bucket_id: BucketId, flow: &mut Schedule) -> Result<Balance> {
+pub(crate) fn settle_flow(
+    h: &mut impl Host,
+    from: AccountId,
+    bucket_id: BucketId,
+    flow: &mut Schedule,
+) -> Result<Balance> {
     let flowed_usd = flow.take_value_at_time(h.now_ms());
     let flowed_cere = to_cere(h, flowed_usd);
     let mut account = account_get(h, from)?;

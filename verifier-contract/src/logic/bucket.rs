@@ -2,8 +2,8 @@
 
 use super::store::{Map, Value};
 use super::{
-    account, check_params, cluster, tag, AccountId, Balance, BucketId, ClusterId, Error, Event, Host, Params, Resource, Result,
-    Schedule,
+    account, check_params, cluster, tag, AccountId, Balance, BucketId, ClusterId, Error, Event, Host, Params, Resource,
+    Result, Schedule,
 };
 use ink::prelude::{vec, vec::Vec};
 

@@ -198,6 +198,14 @@ pub(crate) fn pay(h: &mut impl Host, to: AccountId, value: Balance) -> Result<()
     h.transfer(to, value)
 }
 
+/// Pays a provider its share: the seed's event, then the value paid.
+fn pay_provider(h: &mut impl Host, cluster_id: ClusterId, provider_id: AccountId, value: Balance) -> Result<()> {
+    pay(h, provider_id, value)?;
+    h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id });
+    h.emit(Event::ProviderPaid { cluster_id, provider_id, value });
+    Ok(())
+}
+
 /// Shares out the cluster's revenues: the network fee, the management fee, the validators' fee
 /// (clusters with verification), then an equal share per vnode to its provider; the rounding
 /// remainder stays. With verification on, only epochs past their dispute window are paid out,
@@ -226,8 +234,7 @@ pub fn cluster_distribute_revenues(h: &mut impl Host, cluster_id: ClusterId) -> 
         None => {
             for node_id in &cluster.vnodes {
                 let provider_id = node::get(h, *node_id)?.provider_id;
-                pay(h, provider_id, per_share)?;
-                h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id, value: per_share });
+                pay_provider(h, cluster_id, provider_id, per_share)?;
             }
         }
         Some(s) => {
@@ -250,8 +257,7 @@ pub fn cluster_distribute_revenues(h: &mut impl Host, cluster_id: ClusterId) -> 
                     }
                 }
                 for (provider_id, value) in paid {
-                    pay(h, provider_id, value)?;
-                    h.emit(Event::ClusterDistributeRevenues { cluster_id, provider_id, value });
+                    pay_provider(h, cluster_id, provider_id, value)?;
                 }
             }
             account::to_treasury(h, withheld);

@@ -1,4 +1,6 @@
-//! Events: the seed's, plus those of staking and verification.
+//! Events: the seed's, plus those of staking and verification. The first 11 variants are the
+//! seed's events, field for field; the ink! contract emits each of them as its own ink! event
+//! (with the seed's name and topics) and the rest wrapped in one `DdcEvent`.
 
 use super::{AccountId, Balance, BucketId, ClusterId, Epoch, NodeId, Params, Permission, Resource, VNodeIndex};
 use ink::prelude::vec::Vec;
@@ -34,11 +36,10 @@ pub enum Event {
         cluster_id: ClusterId,
         resource: Resource,
     },
+    /// A provider's share was paid (its value is in the [`Event::ProviderPaid`] that follows).
     ClusterDistributeRevenues {
         cluster_id: ClusterId,
         provider_id: AccountId,
-        /// What the provider was paid (not in the seed's event: payouts are auditable from events).
-        value: Balance,
     },
     NodeCreated {
         node_id: NodeId,
@@ -59,6 +60,12 @@ pub enum Event {
         permission: Permission,
     },
     // What the seed lacked.
+    /// What a provider was paid by a distribution, so that payouts can be audited from events.
+    ProviderPaid {
+        cluster_id: ClusterId,
+        provider_id: AccountId,
+        value: Balance,
+    },
     Withdraw {
         account_id: AccountId,
         value: Balance,

@@ -67,16 +67,26 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
     assert_eq!(earned, vec![11, 362, 362, 362, 22], "network fee, 3 providers × 2 vnodes × 181, management fee");
     let left = c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
     assert_eq!(left, 1, "the rounding remainder stays in the cluster");
-    let paid: Vec<(AccountId, Balance)> =
-        c.rt.take_events()
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::ClusterDistributeRevenues { provider_id, value, .. } => Some((provider_id, value)),
-                _ => None,
-            })
-            .collect();
+    let events = c.rt.take_events();
+    let seed_events: Vec<AccountId> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ClusterDistributeRevenues { provider_id, cluster_id } if *cluster_id == cluster => {
+                Some(*provider_id)
+            }
+            _ => None,
+        })
+        .collect();
+    let paid: Vec<(AccountId, Balance)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ProviderPaid { provider_id, value, .. } => Some((*provider_id, *value)),
+            _ => None,
+        })
+        .collect();
     let per_vnode = [BOB, CHARLIE, DAVE, BOB, CHARLIE, DAVE].map(|a| (account(a), 181)).to_vec();
-    assert_eq!(paid, per_vnode, "one event per vnode, with what it paid");
+    assert_eq!(paid, per_vnode, "one ProviderPaid per vnode, with what it paid");
+    assert_eq!(seed_events, per_vnode.iter().map(|(a, _)| *a).collect::<Vec<_>>(), "and the seed's event before each");
 
     // What the seed lacked: de-allocation stops the stream; the unspent deposit comes back.
     c.ok::<_, ()>(FERDIE, "bucket_dealloc_from_cluster", bucket);
@@ -109,8 +119,9 @@ pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
     c.send::<_, Result<(), Error>>(FERDIE, 10 * TOKEN, "account_deposit", ()).unwrap();
     let streamed = |t: u64| 60 * TOKEN * (t as Balance) / MS_PER_MONTH as Balance;
     let revenues = |c: &mut Contract<R>| c.ok::<_, ClusterStatus>(ALICE, "cluster_get", cluster).cluster.revenues;
-    let deposit =
-        |c: &mut Contract<R>| c.ok::<_, ddc_verifier_contract::logic::Account>(ALICE, "account_get", account(FERDIE)).deposit;
+    let deposit = |c: &mut Contract<R>| {
+        c.ok::<_, ddc_verifier_contract::logic::Account>(ALICE, "account_get", account(FERDIE)).deposit
+    };
     let arrears = |c: &mut Contract<R>| c.query::<_, Vec<(u32, Balance)>>("account_arrears", account(FERDIE));
     let covered = |c: &mut Contract<R>| c.ok::<_, BucketStatus>(ALICE, "bucket_get", bucket).rent_covered_until_ms;
 
@@ -128,7 +139,11 @@ pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
     assert!(owed > 0);
     assert_eq!(deposit(c), 0);
     assert_eq!(arrears(c), vec![(bucket, owed)]);
-    assert!(c.rt.take_events().contains(&Event::ArrearsRecorded { account_id: account(FERDIE), bucket_id: bucket, value: owed }));
+    assert!(c.rt.take_events().contains(&Event::ArrearsRecorded {
+        account_id: account(FERDIE),
+        bucket_id: bucket,
+        value: owed
+    }));
     assert_eq!(covered(c), 0, "a bucket in arrears is not covered: nodes answer 402");
 
     // 2. A top-up pays the arrears first.
@@ -158,7 +173,11 @@ pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
     assert_eq!(arrears(c), vec![(bucket, debt)], "nothing streams after de-allocation");
     c.send::<_, Result<(), Error>>(FERDIE, debt + 7, "account_deposit", ()).unwrap();
     assert_eq!((arrears(c), deposit(c)), (vec![], 7));
-    assert_eq!(revenues(c), 11 * TOKEN + debt - withdrawable, "every unit deposited and not withdrawn is the cluster's");
+    assert_eq!(
+        revenues(c),
+        11 * TOKEN + debt - withdrawable,
+        "every unit deposited and not withdrawn is the cluster's"
+    );
 }
 
 /// A cluster of 4 vnodes on 3 nodes with verification on, two admitted validators and a paying
@@ -211,8 +230,6 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
             c.ok(p, "node_create", (TOKEN, String::new(), 1000u32))
         })
         .collect();
-    let cluster: u32 = c.ok(EVE, "cluster_create", (vnode_count, nodes.clone(), String::new()));
-    c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
     let config = VerificationConfig {
         mode,
         shape: f.shape(),
@@ -228,8 +245,40 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
         validator_fee_bp: 500,
     };
     let wrong = VerificationConfig { vk_hash: [0; 32], ..config };
-    assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, wrong)), Err(Error::VerifyingKeyMismatch));
-    c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
+    let create = (vnode_count, nodes.clone(), String::new());
+    let create_verified = |config| (vnode_count, nodes.clone(), String::new(), config);
+    let clusters = |c: &mut Contract<R>| {
+        c.query::<_, (Vec<ClusterStatus>, u32)>("cluster_list", (0u32, 0u32, None::<AccountId>)).1
+    };
+    let count = clusters(c);
+    assert_eq!(
+        c.tx::<_, u32>(EVE, "cluster_create_verified", create_verified(wrong)),
+        Err(Error::VerifyingKeyMismatch),
+        "a refused config creates no cluster"
+    );
+    // Attestations clusters are verified from creation; Proofs clusters turn verification on after.
+    let cluster: u32 = match mode {
+        VerificationMode::Attestations => {
+            let cluster = c.ok(EVE, "cluster_create_verified", create_verified(config));
+            assert_eq!(
+                c.tx::<_, ()>(EVE, "cluster_distribute_revenues", cluster),
+                Err(Error::NothingToDistribute),
+                "never paid the seed's way"
+            );
+            cluster
+        }
+        VerificationMode::Proofs => {
+            let cluster = c.ok(EVE, "cluster_create", create);
+            assert_eq!(
+                c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, wrong)),
+                Err(Error::VerifyingKeyMismatch)
+            );
+            c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
+            cluster
+        }
+    };
+    assert_eq!((cluster, clusters(c)), (count, count + 1), "the refused creation used no id");
+    c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
     for node in &nodes {
         c.send::<_, Result<(), Error>>(provider_of(*node), NODE_STAKE, "node_bond", (cluster, *node)).unwrap();
     }
@@ -305,7 +354,11 @@ pub fn silent_epoch<R: Runtime>(c: &mut Contract<R>) {
     assert_eq!(c.ok::<_, Option<[u8; 32]>>(ALICE, "epoch_finalize_seed", (p.cluster, 0u64)), None);
     let vera: ddc_verifier_contract::logic::Validator =
         c.query::<_, Option<_>>("validator_get", account(VERA)).expect("bonded");
-    assert_eq!(vera.bond.amount, VALIDATOR_STAKE - defaults.missed_reveal_penalty, "a missed reveal costs stake by default");
+    assert_eq!(
+        vera.bond.amount,
+        VALIDATOR_STAKE - defaults.missed_reveal_penalty,
+        "a missed reveal costs stake by default"
+    );
 
     // Settle epoch 0 only: nobody is paid for it.
     c.rt.set_time(p.at(2, DISPUTE + 1));
@@ -327,7 +380,7 @@ pub fn silent_epoch<R: Runtime>(c: &mut Contract<R>) {
         .expect("epoch 0 settled");
     assert!(withheld > 0);
     assert_eq!(c.query::<_, Balance>("treasury", ()) - treasury, withheld, "withheld shares go to the treasury");
-    assert!(!events.iter().any(|e| matches!(e, Event::ClusterDistributeRevenues { .. })));
+    assert!(!events.iter().any(|e| matches!(e, Event::ClusterDistributeRevenues { .. } | Event::ProviderPaid { .. })));
 }
 
 /// Proofs mode end to end: an honest epoch is verified on-chain in one batch and paid; a node

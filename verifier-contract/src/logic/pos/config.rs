@@ -2,7 +2,9 @@
 
 use crate::logic::fee::{bp_of, BP};
 use crate::logic::store::{Map, Value};
-use crate::logic::{cluster, perm, tag, Balance, ClusterId, Epoch, Error, Event, Host, Permission, Result};
+use crate::logic::{
+    cluster, perm, tag, Balance, ClusterId, Epoch, Error, Event, Host, NodeId, Params, Permission, Result,
+};
 use ink::prelude::vec::Vec;
 
 /// The circuit a verifying key belongs to.
@@ -163,6 +165,21 @@ pub fn cluster_set_verification(h: &mut impl Host, cluster_id: ClusterId, config
     Verifications::insert(h, &cluster_id, &verification);
     h.emit(Event::VerificationEnabled { cluster_id, epoch_start_ms: verification.epoch_start_ms });
     Ok(())
+}
+
+/// Creates a cluster that is verified from its first moment (its epoch 0 starts now), so it is
+/// never paid the seed's unverified way: a manager states at creation what its providers sign up
+/// for. All or nothing: a refused `config` creates no cluster.
+pub fn cluster_create_verified(
+    h: &mut impl Host,
+    vnode_count: u32,
+    node_ids: Vec<NodeId>,
+    cluster_params: Params,
+    config: VerificationConfig,
+) -> Result<ClusterId> {
+    let cluster_id = cluster::cluster_create(h, vnode_count, node_ids, cluster_params)?;
+    cluster_set_verification(h, cluster_id, config)?;
+    Ok(cluster_id)
 }
 
 pub fn cluster_verification(h: &impl Host, cluster_id: ClusterId) -> Option<Verification> {

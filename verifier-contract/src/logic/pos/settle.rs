@@ -56,7 +56,12 @@ pub(crate) fn mark_settled(h: &mut impl Host, cluster_id: ClusterId, to: Epoch) 
 /// treasury). An epoch without a final seed could not be verified, so it pays nobody: paying the
 /// hosts unverified would let validators withhold randomness to let nodes skip proving. The seed
 /// is fixed here if nobody did, so that silent validators are penalised all the same.
-pub(crate) fn payee(h: &mut impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Option<NodeId>> {
+pub(crate) fn payee(
+    h: &mut impl Host,
+    cluster_id: ClusterId,
+    vnode: VNodeIndex,
+    epoch: Epoch,
+) -> Result<Option<NodeId>> {
     finalized_seed(h, cluster_id, epoch)?;
     Ok(Passes::get(h, &(cluster_id, vnode, epoch)))
 }
