@@ -89,9 +89,8 @@ pub fn cost_breakdown(params: &StorageParams) -> Result<CostBreakdown, Synthesis
     let spent = StorageCircuit::blank(*params).synthesize(cs)?;
     let arity = params.shape().arity();
     let node_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
-        let children = (0..arity)
-            .map(|_| FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64))))
-            .collect::<Result<Vec<_>, _>>()?;
+        let children =
+            (0..arity).map(|_| FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64)))).collect::<Result<Vec<_>, _>>()?;
         crate::poseidon::constraints::hash(&children).map(drop)
     }))?
     .constraints;
@@ -199,7 +198,8 @@ mod tests {
     /// shape (depths that fill the top level partly included).
     #[test]
     fn breakdown_sums_to_the_circuit() {
-        for (arity, depth, k, chunk) in [(8, 30, 32, 1024), (8, 16, 4, 1024), (2, 7, 3, 64), (4, 9, 5, 32), (8, 13, 1, 256)]
+        for (arity, depth, k, chunk) in
+            [(8, 30, 32, 1024), (8, 16, 4, 1024), (2, 7, 3, 64), (4, 9, 5, 32), (8, 13, 1, 256)]
         {
             let params = StorageParams { depth, arity, challenges: k, chunk_bytes: chunk }.checked().unwrap();
             let costs = cost_breakdown(&params).unwrap();
