@@ -8,7 +8,7 @@ use std::process::Command;
 fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ddc"))
-        .args(["devnet", "--epochs", "2", "--faulty", "1", "--drop-fraction", "0.5", "--exit", "--json"])
+        .args(["devnet", "--epochs", "2", "--faulty", "1", "--drop-fraction", "0.5", "--exit", "--json", "--lockstep"])
         .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "10000", "--block-ms", "100"])
         .args(["--depth", "12", "--challenges", "4", "--chunk-bytes", "64", "--objects", "16", "--object-kib", "4"])
         .args(["--chain-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--data-dir"])

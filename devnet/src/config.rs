@@ -34,6 +34,9 @@ pub struct DevnetConfig {
     /// The embedded chain's RPC and the dashboard; port 0 picks a free one.
     pub chain_listen: SocketAddr,
     pub dashboard_listen: SocketAddr,
+    /// The chain's clock moves phase by phase once each phase's work is on-chain (see
+    /// [`crate::clock`]), instead of with the wall clock: results independent of machine speed.
+    pub lockstep: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +65,7 @@ impl DevnetConfig {
             object_bytes: 64 << 10,
             chain_listen: "127.0.0.1:9944".parse().expect("address"),
             dashboard_listen: "127.0.0.1:8700".parse().expect("address"),
+            lockstep: false,
         }
     }
 

@@ -7,8 +7,10 @@
 //! with a live dashboard page.
 //!
 //! Layout: `config` (the network's shape), `network` (starting everything), `workload`,
-//! `ledger` (the report, from events only), `dashboard` (HTTP), `run` (epochs until done).
+//! `ledger` (the report, from events only), `dashboard` (HTTP), `run` (epochs until done),
+//! `clock` (lockstep time: phases move when their work is on-chain, not when the wall clock says).
 
+pub mod clock;
 pub mod config;
 pub mod dashboard;
 pub mod ledger;

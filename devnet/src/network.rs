@@ -1,5 +1,6 @@
 //! Starting the network: chain, keys, governance, nodes, cluster, bucket, validators.
 
+use crate::clock::{Clock, Gates};
 use crate::config::{DevnetConfig, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
 use ddc_chain::embedded::{server, ChainConfig, EmbeddedClient, Node};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
@@ -59,6 +60,8 @@ pub struct ValidatorHandle {
 
 pub struct Devnet {
     pub config: DevnetConfig,
+    /// The lockstep clock, with `config.lockstep`.
+    pub clock: Option<Clock>,
     pub chain_url: String,
     pub cluster_id: ClusterId,
     pub bucket_id: BucketId,
@@ -115,7 +118,7 @@ impl Devnet {
         let node = Node::open(ChainConfig {
             data_dir: dir.join("chain"),
             block_time: Duration::from_millis(config.block_ms),
-            manual_time: false,
+            manual_time: config.lockstep,
         })?;
         let listener = tokio::net::TcpListener::bind(config.chain_listen)
             .await
@@ -245,8 +248,24 @@ impl Devnet {
         let bucket_id: BucketId = user.act(0, "bucket_create", (params, cluster_id)).await?;
         user.act::<_, ()>(0, "bucket_alloc_into_cluster", (bucket_id, 1u32)).await?;
         user.act::<_, ()>(USER_DEPOSIT, "account_deposit", ()).await?;
+
+        let clock = config.lockstep.then(Clock::default);
+        if let Some(clock) = &clock {
+            let gates = Gates {
+                cluster: cluster_id,
+                vnodes: config.vnodes,
+                validators: validators.iter().map(|v| v.account).collect(),
+                honest_nodes: handles.iter().filter(|n| !n.faulty).map(|n| n.node_id).collect(),
+                quorum: config.quorum,
+            };
+            let chain = client(&chain_url, ADMIN).await?;
+            let tick = Duration::from_millis(config.block_ms);
+            tokio::spawn(clock.clone().drive(chain, gates, tick, daemons_stop.clone()));
+            tracing::info!("lockstep: the chain's clock moves as each epoch phase's work lands");
+        }
         Ok(Devnet {
             config,
+            clock,
             chain_url,
             cluster_id,
             bucket_id,

@@ -5,9 +5,10 @@
 mod common;
 
 use common::*;
-use ddc_chain::{ChainError, Ddc, Event};
+use ddc_chain::{Ddc, Event};
 use ddc_devnet::network::{client, dev_account, PENALTY, VALIDATOR_STAKE};
-use ddc_verifier_contract::logic::{seed_commitment, Error as ContractError, Phase, Validator};
+use ddc_validator::assignment::assigned;
+use ddc_verifier_contract::logic::{seed_commitment, Phase, Validator};
 use std::time::{Duration, Instant};
 
 /// Not one of the devnet's validator daemons: this test plays it by hand.
@@ -16,8 +17,13 @@ const ROGUE: &str = "zoe";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missed_reveal_and_a_rebutted_false_report_are_penalised() {
     let dir = tempfile::tempdir().unwrap();
-    let mut net = spawn(small(dir.path()), None);
+    let mut config = small(dir.path());
+    // One validator per replica: the replicas assigned to the rogue are checked by nobody else,
+    // so its false report cannot race an honest validator's pass.
+    config.quorum = 1;
+    let mut net = spawn(config, None);
     let report = net.report_when(120, |r| r.current_epoch.is_some()).await;
+    let clock = net.clock.lock().unwrap().clone().expect("the scenario tests run in lockstep");
     let (chain_url, cluster) = (report.chain_url.clone(), report.cluster_id);
     let rogue = client(&chain_url, ROGUE).await.unwrap();
     let admin = client(&chain_url, "alice").await.unwrap();
@@ -27,27 +33,25 @@ async fn a_missed_reveal_and_a_rebutted_false_report_are_penalised() {
         let v: Option<Validator> = rogue.query("validator_get", dev_account(ROGUE)).await.unwrap();
         v.unwrap().bond.amount
     };
+    let epoch_now = || async { rogue.cluster_epoch(cluster).await.unwrap() };
 
-    // Commit in a commit phase, never reveal.
-    let epoch = loop {
-        let info = rogue.cluster_epoch(cluster).await.unwrap();
-        if info.phase == Phase::Commit {
-            let c = seed_commitment(&[9; 32], &dev_account(ROGUE), cluster, info.epoch);
-            match rogue.seed_commit(cluster, info.epoch, c).await {
-                Ok(()) => break info.epoch,
-                Err(ChainError::Contract(ContractError::WrongEpochPhase)) => {}
-                Err(e) => panic!("{e}"),
-            }
+    // Commit in a commit phase (the clock held, so the phase cannot end meanwhile), never reveal.
+    let epoch = wait_state("a commit phase", || async {
+        let _held = clock.hold().await;
+        let info = epoch_now().await;
+        if info.phase != Phase::Commit {
+            return None;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+        let c = seed_commitment(&[9; 32], &dev_account(ROGUE), cluster, info.epoch);
+        rogue.seed_commit(cluster, info.epoch, c).await.unwrap();
+        Some(info.epoch)
+    })
+    .await;
     let before = bond().await;
     let mut from = 0;
     // The seed is fixed by the first verification call, or by anyone once the epoch ended (an
     // epoch whose vnodes were all empty has no verification calls).
-    while rogue.cluster_epoch(cluster).await.unwrap().epoch <= epoch {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_state("the epoch to end", || async { (epoch_now().await.epoch > epoch).then_some(()) }).await;
     rogue.act::<_, Option<[u8; 32]>>(0, "epoch_finalize_seed", (cluster, epoch)).await.unwrap();
     let penalised = wait_event(&rogue, &mut from, 30, |e| {
         matches!(e, Event::ValidatorPenalized { validator, value } if *validator == dev_account(ROGUE) && *value == PENALTY)
@@ -58,33 +62,30 @@ async fn a_missed_reveal_and_a_rebutted_false_report_are_penalised() {
     let seed = rogue.epoch_seed(cluster, epoch).await.unwrap();
     assert!(seed.is_some(), "the honest validators' reveals still fix the seed");
 
-    // Report an honest node's vnode as soon as an epoch's seed is fixed, before the passes land.
+    // Report an honest node's replica that only the rogue answers for, the clock held so that
+    // the proof window stays open until the report is in.
     let before = bond().await;
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let honest: Vec<u32> = report.nodes.iter().filter(|n| !n.faulty).map(|n| n.node_id).collect();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let mut tried = epoch;
     let (e, vnode) = 'found: loop {
-        assert!(Instant::now() < deadline, "no epoch let the false report in before the passes");
-        let now = rogue.cluster_epoch(cluster).await.unwrap().epoch;
-        let Some(prev) = now.checked_sub(1) else { continue };
+        assert!(Instant::now() < deadline, "no epoch had a replica only the rogue answers for");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _held = clock.hold().await;
+        let Some(prev) = epoch_now().await.epoch.checked_sub(1) else { continue };
+        let Some(seed) = rogue.epoch_seed(cluster, prev).await.unwrap().filter(|_| prev > tried) else { continue };
+        tried = prev;
+        let validators = rogue.validator_list().await.unwrap();
         for vnode in 0..8 {
             let Some(c) = rogue.commitment_get(cluster, vnode, prev).await.unwrap() else { continue };
-            if c.chunk_count == 0 {
-                continue;
+            let only_rogue = assigned(&seed, cluster, prev, vnode, &validators, 1) == [dev_account(ROGUE)];
+            if only_rogue && c.chunk_count > 0 && honest.contains(&c.node_id) {
+                rogue.report_fault(cluster, prev, vnode).await.unwrap();
+                break 'found (prev, vnode);
             }
-            match rogue.report_fault(cluster, prev, vnode).await {
-                Ok(()) => break 'found (prev, vnode),
-                Err(ChainError::Contract(
-                    ContractError::AlreadyPassed | ContractError::FaultExists | ContractError::NotValidator,
-                )) => {}
-                Err(e) => panic!("{e}"),
-            }
-        }
-        // Wait for the next epoch boundary.
-        let next = now + 1;
-        while rogue.cluster_epoch(cluster).await.unwrap().epoch < next {
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    let rebutted = wait_event(&rogue, &mut from, 30, |ev| {
+    let rebutted = wait_event(&rogue, &mut from, 60, |ev| {
         matches!(ev, Event::FaultRebutted { epoch, vnode: v, reporter, .. }
             if *epoch == e && *v == vnode && *reporter == dev_account(ROGUE))
     })
@@ -98,6 +99,19 @@ async fn a_missed_reveal_and_a_rebutted_false_report_are_penalised() {
     let report = net.task.await.unwrap().unwrap();
     let honest: Vec<_> = report.validators.iter().filter(|v| v.penalized > 0).collect();
     assert!(honest.is_empty(), "the devnet's own validators were never penalised: {honest:?}");
+}
+
+/// Polls `check` (every 50 ms) until it yields: a wait on the chain's state, with a generous
+/// bound only so that a broken network fails instead of hanging.
+async fn wait_state<T, F: std::future::Future<Output = Option<T>>>(what: &str, mut check: impl FnMut() -> F) -> T {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Follows events from block `from` until one matches, for at most `secs`.

@@ -23,7 +23,7 @@ use ddc_verifier_contract::logic::{
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -272,9 +272,11 @@ async fn verify_epoch(
     let pvk = v.prepared_key(&verification).await?;
     let head = chain.head().await?;
     let window = verification.proof_deadline(epoch).saturating_sub(head.now_ms);
-    // Results must land before the deadline: stop fetching with a quarter of the window left.
-    let deadline = Instant::now() + Duration::from_millis(window - window / 4);
-    let backup_at = Instant::now() + Duration::from_millis(window / 2);
+    // Results must land before the deadline, by the chain's clock (never the machine's, which
+    // may be slower or faster): stop retrying fetches with a quarter of the window left; backups
+    // act halfway through it.
+    let deadline = head.now_ms + (window - window / 4);
+    let backup_at = head.now_ms + window / 2;
     let hosts = chain.cluster_get(c).await?.cluster.vnodes;
     let validators = chain.validator_list().await?;
     let mut duties = Vec::new();
@@ -357,7 +359,7 @@ async fn verify_epoch(
     // Primaries act at once; backups act halfway through the window on what is still open.
     for backups in [false, true] {
         if backups {
-            tokio::time::sleep_until(backup_at.into()).await;
+            chain_time_reaches(v, backup_at).await?;
         }
         let turn = |d: &&Duty| (d.rank > 0) == backups;
         let passing: Vec<&Duty> = verdicts.valid.iter().map(|&i| &duties[i]).filter(turn).collect();
@@ -381,7 +383,7 @@ async fn fetch_proof(
     seed: [u8; 32],
     vnode: VNodeIndex,
     commitment: Option<Commitment>,
-    deadline: Instant,
+    deadline: u64,
 ) -> Outcome {
     let Some(cm) = commitment else { return Outcome::Missing("the host committed nothing".into()) };
     match v.chain.pass_get(c, vnode, epoch).await {
@@ -393,11 +395,23 @@ async fn fetch_proof(
         Ok(url) => url,
         Err(e) => return Outcome::Missing(e),
     };
-    match v.fetcher.proof(&url, &ProofRequest { cluster_id: c, vnode, epoch, seed }, deadline).await {
+    let remaining = || async {
+        let now = v.chain.head().await.map_or(deadline, |h| h.now_ms);
+        Duration::from_millis(deadline.saturating_sub(now))
+    };
+    match v.fetcher.proof(&url, &ProofRequest { cluster_id: c, vnode, epoch, seed }, remaining).await {
         Ok(proof) => Outcome::Proof(proof),
         Err(FetchError::Empty) if cm.chunk_count == 0 => Outcome::Settled,
         Err(e) => Outcome::Missing(e.to_string()),
     }
+}
+
+/// Returns once the chain's clock reads `at_ms` or later (polled every `poll_ms`).
+async fn chain_time_reaches(v: &Validator, at_ms: u64) -> Result<(), ChainError> {
+    while v.chain.head().await?.now_ms < at_ms {
+        tokio::time::sleep(Duration::from_millis(v.config.poll_ms)).await;
+    }
+    Ok(())
 }
 
 /// Where a node serves, from its on-chain params.

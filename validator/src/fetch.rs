@@ -52,20 +52,21 @@ impl Fetcher {
         Self { http: reqwest::Client::new(), timeout, attempts: attempts.max(1) }
     }
 
-    /// The node's proof of its `epoch` commitment of `vnode`, retried with backoff until
-    /// `deadline` or the attempts run out.
-    pub async fn proof(
+    /// The node's proof of its `epoch` commitment of `vnode`, retried with backoff while the
+    /// attempts last and `remaining()` (time left before the caller's deadline, by the chain's
+    /// clock) allows; each attempt waits at most the configured timeout and what remains.
+    pub async fn proof<F: std::future::Future<Output = Duration>>(
         &self,
         url: &str,
         req: &ProofRequest,
-        deadline: Instant,
+        mut remaining: impl FnMut() -> F,
     ) -> Result<[u8; PROOF_BYTES], FetchError> {
         let mut delay = Duration::from_millis(250);
         let mut attempt = 1;
         loop {
-            let result = self.proof_once(url, req, deadline).await;
-            match result {
-                Err(e) if e.transient() && attempt < self.attempts && Instant::now() + delay < deadline => {
+            let timeout = self.timeout.min(remaining().await).max(Duration::from_millis(100));
+            match self.proof_once(url, req, timeout).await {
+                Err(e) if e.transient() && attempt < self.attempts && remaining().await > delay => {
                     tracing::debug!(url, vnode = req.vnode, attempt, "proof not there yet: {e}");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(5));
@@ -80,10 +81,8 @@ impl Fetcher {
         &self,
         url: &str,
         req: &ProofRequest,
-        deadline: Instant,
+        timeout: Duration,
     ) -> Result<[u8; PROOF_BYTES], FetchError> {
-        let timeout =
-            self.timeout.min(deadline.saturating_duration_since(Instant::now())).max(Duration::from_millis(100));
         let resp = self
             .http
             .post(format!("{}/v1/proof", url.trim_end_matches('/')))

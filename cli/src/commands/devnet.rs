@@ -68,6 +68,10 @@ pub struct DevnetArgs {
     /// Print the final report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Move the chain's clock phase by phase, each once its work is on-chain, instead of with
+    /// the wall clock: the same outcome on a slow or loaded machine as on a fast one.
+    #[arg(long)]
+    pub lockstep: bool,
 }
 
 pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
@@ -87,6 +91,7 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     config.object_bytes = args.object_kib << 10;
     config.chain_listen = args.chain_listen;
     config.dashboard_listen = args.listen;
+    config.lockstep = args.lockstep;
     let config = config.checked()?;
     let epochs = if args.exit { Some(args.epochs.unwrap_or(3)) } else { args.epochs };
     if args.data_dir.exists() {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use ddc_circuits::storage::StorageParams;
+use ddc_devnet::clock::Clock;
 use ddc_devnet::run::{run, Progress, Urls};
 use ddc_devnet::{DevnetConfig, Report};
 use std::sync::{Arc, Mutex};
@@ -21,6 +22,8 @@ pub fn small(dir: &std::path::Path) -> DevnetConfig {
     c.object_bytes = 4 << 10;
     c.chain_listen = "127.0.0.1:0".parse().unwrap();
     c.dashboard_listen = "127.0.0.1:0".parse().unwrap();
+    // The chain's clock moves only once each phase's work is on-chain: the same run on any machine.
+    c.lockstep = true;
     c
 }
 
@@ -28,6 +31,8 @@ pub fn small(dir: &std::path::Path) -> DevnetConfig {
 pub struct Running {
     pub stop: CancellationToken,
     pub urls: Arc<Mutex<Option<Urls>>>,
+    /// The lockstep clock, once the network is up.
+    pub clock: Arc<Mutex<Option<Clock>>>,
     pub task: tokio::task::JoinHandle<Result<Report, ddc_devnet::network::DevnetError>>,
 }
 
@@ -40,16 +45,17 @@ pub fn spawn(config: DevnetConfig, epochs: Option<u64>) -> Running {
         .try_init();
     let stop = CancellationToken::new();
     let urls = Arc::new(Mutex::new(None));
-    let (s, u) = (stop.clone(), urls.clone());
+    let clock = Arc::new(Mutex::new(None));
+    let (s, u, k) = (stop.clone(), urls.clone(), clock.clone());
     let task = tokio::spawn(async move {
-        run(config, epochs, s, move |p| {
-            if let Progress::Ready(ready) = p {
-                *u.lock().unwrap() = Some(ready.clone());
-            }
+        run(config, epochs, s, move |p| match p {
+            Progress::Started(net) => *k.lock().unwrap() = net.clock.clone(),
+            Progress::Ready(ready) => *u.lock().unwrap() = Some(ready.clone()),
+            _ => {}
         })
         .await
     });
-    Running { stop, urls, task }
+    Running { stop, urls, clock, task }
 }
 
 impl Running {
