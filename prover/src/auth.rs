@@ -1,6 +1,7 @@
-//! Signed requests. A client signs `METHOD`, the URL path, a timestamp, a nonce and the body's
-//! SHA-256 with its sr25519 chain key; nodes check the signature, the time window and the nonce,
-//! so a request cannot be altered, replayed, or sent with another body.
+//! Signed requests. A client signs `METHOD`, the URL's path and query, a timestamp, a nonce and
+//! the body's SHA-256 with its sr25519 chain key; nodes check the signature, the time window and
+//! the nonce, so a request cannot be altered (its `?version=` or `?prefix=` included), replayed,
+//! or sent with another body.
 
 use ddc_chain::keys::verify;
 use ddc_chain::{AccountId, Signer};
@@ -44,9 +45,14 @@ pub struct RequestAuth {
     pub signature: [u8; 64],
 }
 
-/// The signed message.
-pub fn message(method: &str, path: &str, timestamp_ms: u64, nonce: u64, content_sha256: &[u8; 32]) -> Vec<u8> {
-    format!("ddc-request-v1\n{method}\n{path}\n{timestamp_ms}\n{nonce}\n{}", hex::encode(content_sha256)).into_bytes()
+/// The signed message; `target` is the path and query exactly as sent (`/v1/…?prefix=a`).
+pub fn message(method: &str, target: &str, timestamp_ms: u64, nonce: u64, content_sha256: &[u8; 32]) -> Vec<u8> {
+    format!("ddc-request-v2\n{method}\n{target}\n{timestamp_ms}\n{nonce}\n{}", hex::encode(content_sha256)).into_bytes()
+}
+
+/// What a server checks a signature against: the request's path and query.
+pub fn target(uri: &http::Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
 }
 
 pub fn now_ms() -> u64 {
@@ -54,10 +60,10 @@ pub fn now_ms() -> u64 {
 }
 
 impl RequestAuth {
-    /// Signs a request now, with a fresh nonce.
-    pub fn sign(signer: &Signer, method: &str, path: &str, content_sha256: [u8; 32]) -> Self {
+    /// Signs a request to `target` (path and query) now, with a fresh nonce.
+    pub fn sign(signer: &Signer, method: &str, target: &str, content_sha256: [u8; 32]) -> Self {
         let (timestamp_ms, nonce) = (now_ms(), rand::random::<u64>());
-        let signature = signer.sign(&message(method, path, timestamp_ms, nonce, &content_sha256));
+        let signature = signer.sign(&message(method, target, timestamp_ms, nonce, &content_sha256));
         Self { account: signer.account(), timestamp_ms, nonce, content_sha256, signature }
     }
 
@@ -94,8 +100,8 @@ impl RequestAuth {
         }))
     }
 
-    pub fn verify(&self, method: &str, path: &str) -> Result<(), AuthError> {
-        let msg = message(method, path, self.timestamp_ms, self.nonce, &self.content_sha256);
+    pub fn verify(&self, method: &str, target: &str) -> Result<(), AuthError> {
+        let msg = message(method, target, self.timestamp_ms, self.nonce, &self.content_sha256);
         if verify(&self.account, &msg, &self.signature) {
             Ok(())
         } else {
@@ -137,7 +143,7 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     #[test]
-    fn signatures_bind_method_path_and_body() {
+    fn signatures_bind_method_path_query_and_body() {
         assert_eq!(EMPTY_SHA256, <[u8; 32]>::from(Sha256::digest(b"")));
         let signer = Signer::dev("ferdie").unwrap();
         let auth = RequestAuth::sign(&signer, "PUT", "/v1/buckets/1/objects/a", [7; 32]);
@@ -150,6 +156,13 @@ mod tests {
         parsed.verify("PUT", "/v1/buckets/1/objects/a").unwrap();
         assert_eq!(parsed.verify("DELETE", "/v1/buckets/1/objects/a"), Err(AuthError::BadSignature));
         assert_eq!(parsed.verify("PUT", "/v1/buckets/2/objects/a"), Err(AuthError::BadSignature));
+        let listing = RequestAuth::sign(&signer, "GET", "/v1/buckets/1/objects?prefix=a", EMPTY_SHA256);
+        listing.verify("GET", "/v1/buckets/1/objects?prefix=a").unwrap();
+        for altered in ["/v1/buckets/1/objects?prefix=b", "/v1/buckets/1/objects", "/v1/buckets/1/objects?prefix=a&x"] {
+            assert_eq!(listing.verify("GET", altered), Err(AuthError::BadSignature), "{altered}");
+        }
+        let uri: http::Uri = "http://node:1/v1/buckets/1/objects/k?version=3".parse().unwrap();
+        assert_eq!(target(&uri), "/v1/buckets/1/objects/k?version=3");
         let other_body = RequestAuth { content_sha256: [8; 32], ..parsed.clone() };
         assert_eq!(other_body.verify("PUT", "/v1/buckets/1/objects/a"), Err(AuthError::BadSignature));
 

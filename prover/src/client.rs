@@ -45,7 +45,7 @@ impl ObjectClient {
     fn request(&self, method: reqwest::Method, path: &str, sha: [u8; 32]) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
         if let Some(s) = &self.signer {
-            for (k, v) in RequestAuth::sign(s, method.as_str(), path.split('?').next().unwrap_or(path), sha).headers() {
+            for (k, v) in RequestAuth::sign(s, method.as_str(), path, sha).headers() {
                 req = req.header(k, v);
             }
         }

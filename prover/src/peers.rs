@@ -49,10 +49,10 @@ pub async fn forward(
         .map_err(|e| format!("{base_url}: {e}"))
 }
 
-/// A request to another node signed by this node's provider key (the query is not signed).
+/// A request to another node signed by this node's provider key (path and query).
 pub fn signed(state: &NodeState, method: Method, base_url: &str, path: &str, body: Option<Vec<u8>>) -> RequestBuilder {
     let sha = body.as_ref().map_or(EMPTY_SHA256, |b| <sha2::Sha256 as sha2::Digest>::digest(b).into());
-    let auth = RequestAuth::sign(&state.signer, method.as_str(), path.split('?').next().unwrap_or(path), sha);
+    let auth = RequestAuth::sign(&state.signer, method.as_str(), path, sha);
     let mut req = state.http.request(method, format!("{base_url}{path}"));
     for (k, v) in auth.headers() {
         req = req.header(k, v);

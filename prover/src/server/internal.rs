@@ -84,7 +84,7 @@ pub async fn chunk(
 async fn peer(state: &NodeState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
     let auth =
         RequestAuth::from_headers(headers)?.ok_or_else(|| ApiError::unauthorized("node calls must be signed"))?;
-    auth.verify(method.as_str(), uri.path())?;
+    auth.verify(method.as_str(), crate::auth::target(uri))?;
     if auth.content_sha256 != <[u8; 32]>::from(sha2::Sha256::digest(body)) {
         return Err(ApiError::bad_request("the body does not match its signed hash"));
     }

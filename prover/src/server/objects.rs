@@ -94,7 +94,7 @@ async fn authorize(
 ) -> ApiResult<Access> {
     let auth = RequestAuth::from_headers(headers)?;
     if let Some(a) = &auth {
-        a.verify(method.as_str(), uri.path())?;
+        a.verify(method.as_str(), crate::auth::target(uri))?;
         state.replay.check(a, now_ms())?;
     }
     let bucket =
