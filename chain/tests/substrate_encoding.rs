@@ -67,7 +67,7 @@ impl Chain {
             AccountId::from(<[u8; 32]>::from(r.account_id))
         };
         let verifier = deploy(wasm("ddc_groth16_verifier"), ink_call("new", ()));
-        let core = deploy(wasm("ddc_verifier_contract"), ink_call("new", verifier));
+        let core = deploy(wasm("ddc_verifier_contract"), ink_call("new", (verifier, true)));
         sandbox.reset_events();
         Self { sandbox, core, metadata: runtime_metadata() }
     }

@@ -310,10 +310,11 @@ mod ddc {
 
     impl Ddc {
         /// The deployer becomes SuperAdmin; `groth16_verifier` is the deployed
-        /// `ddc-groth16-verifier` contract that checks proofs.
+        /// `ddc-groth16-verifier` contract that checks proofs. `dev_chain`, fixed for the
+        /// contract's life, lets clusters pin insecure (development) keys: false in production.
         #[ink(constructor)]
-        pub fn new(groth16_verifier: AccountId) -> Self {
-            logic::init(&mut Chain);
+        pub fn new(groth16_verifier: AccountId, dev_chain: bool) -> Self {
+            logic::init(&mut Chain, dev_chain);
             Chain.write(&VERIFIER_KEY, &groth16_verifier);
             Self {}
         }
@@ -509,6 +510,10 @@ mod ddc {
             insecure: bool,
         ) -> Result<[u8; 32]> {
             logic::admin_set_verifying_key(&mut Chain, shape, vk, insecure)
+        }
+        #[ink(message)]
+        pub fn dev_chain(&self) -> bool {
+            logic::dev_chain(&Chain)
         }
         #[ink(message)]
         pub fn verifying_key(&self, shape: CircuitShape) -> Option<VerifyingKeyRecord> {

@@ -37,7 +37,8 @@ fn id(a: AccountId) -> AccountId32 {
 }
 
 impl Drink {
-    fn new() -> Self {
+    /// Both contracts deployed; `dev_chain` as the core's constructor takes it.
+    fn new(dev_chain: bool) -> Self {
         let mut sandbox = MinimalSandbox::default();
         for n in 1..=8 {
             sandbox.mint_into(&id(account(n)), ENDOWMENT).unwrap();
@@ -52,6 +53,7 @@ impl Drink {
             deploy(&mut sandbox, wasm("ddc_groth16_verifier"), ddc_verifier_contract::native::selector("new").to_vec());
         let mut data = ddc_verifier_contract::native::selector("new").to_vec();
         AccountId::from(<[u8; 32]>::from(verifier)).encode_to(&mut data);
+        dev_chain.encode_to(&mut data);
         let core = deploy(&mut sandbox, wasm("ddc_verifier_contract"), data);
         let seen = sandbox.events().len();
         Self { sandbox, core, events: Vec::new(), weight: Weight::zero(), seen }
@@ -93,7 +95,7 @@ impl Runtime for Drink {
 }
 
 fn drink() -> Contract<Drink> {
-    Contract { rt: Drink::new() }
+    Contract { rt: Drink::new(true) }
 }
 
 #[test]
@@ -114,6 +116,11 @@ fn rent_that_streamed_is_never_locked_in_pallet_contracts() {
 #[test]
 fn an_unseeded_epoch_pays_nobody_in_pallet_contracts() {
     flows::silent_epoch(&mut drink());
+}
+
+#[test]
+fn insecure_keys_need_a_dev_chain_in_pallet_contracts() {
+    flows::insecure_keys_need_a_dev_chain(&mut Contract { rt: Drink::new(false) });
 }
 
 #[test]

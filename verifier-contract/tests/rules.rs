@@ -69,6 +69,11 @@ fn attestation_quorum_is_at_least_two_and_two_thirds() {
 }
 
 #[test]
+fn insecure_keys_need_a_dev_chain() {
+    flows::insecure_keys_need_a_dev_chain(&mut Contract { rt: Native::deployed(false) });
+}
+
+#[test]
 fn attestation_mode() {
     flows::attestation_epoch(&mut native());
 }

@@ -84,7 +84,8 @@ impl Chain {
     fn genesis(now_ms: u64) -> Self {
         let balances = DEV_ACCOUNTS.iter().map(|n| (dev_account(n).expect("dev key"), DEV_ENDOWMENT));
         let alice = dev_account("alice").expect("dev key");
-        let mut state = State::genesis(AccountId::from(CONTRACT), alice, balances);
+        // The embedded chain is a development chain: clusters may pin INSECURE development keys.
+        let mut state = State::genesis(AccountId::from(CONTRACT), alice, balances, true);
         state.now_ms = now_ms;
         let genesis =
             Sha256::new().chain_update(b"ddc-embedded-genesis/v1").chain_update(state.encode()).finalize().into();

@@ -76,6 +76,9 @@ pub enum Error {
     NothingToDistribute,
     /// The Groth16 verifier contract could not be called.
     VerifierCallFailed,
+    /// The key is flagged insecure (development keys, whose toxic waste is public) and this
+    /// deployment is not a development chain.
+    InsecureKey,
 }
 
 pub type Result<T> = core::result::Result<T, Error>;

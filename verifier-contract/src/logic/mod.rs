@@ -41,7 +41,10 @@ pub const TOKEN: Balance = 10_000_000_000;
 pub const PARAMS_MAX_LEN: usize = 100_000;
 
 /// Sets up a fresh contract: the deployer becomes SuperAdmin and id 0 is reserved in every store.
-pub fn init(h: &mut impl Host) {
+/// `dev_chain` (fixed for the contract's life) lets clusters pin keys flagged insecure: on for
+/// development chains and tests, off for any deployment whose proofs must mean something.
+pub fn init(h: &mut impl Host, dev_chain: bool) {
+    pos::set_dev_chain(h, dev_chain);
     let admin = h.caller();
     perm::grant(h, admin, Permission::SuperAdmin);
     node::reserve_id_zero(h);
@@ -105,5 +108,6 @@ pub(crate) mod tag {
     pub const WORK: u8 = 27;
     pub const TREASURY: u8 = 29;
     pub const BURNED: u8 = 30;
+    pub const DEV_CHAIN: u8 = 32;
     pub const ARREARS: u8 = 31;
 }

@@ -120,6 +120,7 @@ table! {
         protocol_config() ref val;
         admin_set_verifying_key(shape: CircuitShape, vk: Vec<u8>, insecure: bool) mut res;
         verifying_key(shape: CircuitShape) ref val;
+        dev_chain() ref val;
         cluster_set_verification(cluster_id: ClusterId, config: VerificationConfig) mut res;
         cluster_create_verified(vnode_count: u32, node_ids: Vec<NodeId>, cluster_params: Params, config: VerificationConfig) mut res;
         cluster_verification(cluster_id: ClusterId) ref val;

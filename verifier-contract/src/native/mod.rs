@@ -87,17 +87,19 @@ impl Host for Call<'_> {
 }
 
 impl State {
-    /// A chain with `balances` at genesis and the contract deployed by `deployer`.
+    /// A chain with `balances` at genesis and the contract deployed by `deployer`; `dev_chain`
+    /// as the constructor's (whether clusters may pin insecure keys).
     pub fn genesis(
         contract: AccountId,
         deployer: AccountId,
         balances: impl IntoIterator<Item = (AccountId, Balance)>,
+        dev_chain: bool,
     ) -> Self {
         let mut state =
             State { contract, storage: BTreeMap::new(), balances: balances.into_iter().collect(), now_ms: 0 };
         state
             .execute(deployer, 0, |h| {
-                logic::init(h);
+                logic::init(h, dev_chain);
                 Ok(())
             })
             .expect("initialising a fresh contract cannot fail");

@@ -4,8 +4,8 @@
 use super::proofs::{fixture, CHUNKS};
 use super::*;
 use ddc_verifier_contract::logic::{
-    seed_commitment, BucketStatus, ClusterStatus, Error, FeeConfig, NodeStatus, ProofItem, ProtocolConfig,
-    VerificationConfig, VerificationMode, MS_PER_MONTH, TOKEN,
+    seed_commitment, BucketStatus, CircuitShape, ClusterStatus, Error, FeeConfig, NodeStatus, ProofItem,
+    ProtocolConfig, VerificationConfig, VerificationMode, MS_PER_MONTH, TOKEN,
 };
 
 /// The seed's worked example: 3 nodes at 10 TOKEN rent, 6 vnodes, reserve 10, allocate 1,
@@ -178,6 +178,42 @@ pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
         11 * TOKEN + debt - withdrawable,
         "every unit deposited and not withdrawn is the cluster's"
     );
+}
+
+/// On a deployment that is not a development chain (`dev_chain = false` at instantiation), no
+/// cluster can pin a key flagged insecure, whose setup's toxic waste is public; a key
+/// governance registered as secure can be pinned.
+pub fn insecure_keys_need_a_dev_chain<R: Runtime>(c: &mut Contract<R>) {
+    assert!(!c.query::<_, bool>("dev_chain", ()));
+    let f = fixture();
+    let node: u32 = {
+        c.ok::<_, ()>(BOB, "node_trust_manager", account(EVE));
+        c.ok(BOB, "node_create", (TOKEN, String::new(), 1000u32))
+    };
+    let cluster: u32 = c.ok(EVE, "cluster_create", (2u32, vec![node], String::new()));
+    let insecure = f.shape();
+    let secure = CircuitShape { challenges: insecure.challenges + 1, ..insecure };
+    let insecure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (insecure, f.vk.clone(), true));
+    let secure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (secure, f.vk.clone(), false));
+    let config = VerificationConfig {
+        mode: VerificationMode::Proofs,
+        shape: insecure,
+        vk_hash: insecure_hash,
+        epoch_len_ms: EPOCH,
+        node_stake: NODE_STAKE,
+        unbonding_ms: 1_000,
+        dispute_window_ms: DISPUTE,
+        attest_threshold: 2,
+        slash_bp: 5_000,
+        reporter_reward_bp: 1_000,
+        max_consecutive_faults: 2,
+        validator_fee_bp: 500,
+    };
+    assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, config)), Err(Error::InsecureKey));
+    let create = (2u32, vec![node], String::new(), config);
+    assert_eq!(c.tx::<_, u32>(EVE, "cluster_create_verified", create), Err(Error::InsecureKey));
+    let config = VerificationConfig { shape: secure, vk_hash: secure_hash, ..config };
+    c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
 }
 
 /// A cluster of 4 vnodes on 3 nodes with verification on, two admitted validators and a paying

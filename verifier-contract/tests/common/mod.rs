@@ -80,10 +80,15 @@ pub struct Native {
 }
 
 impl Native {
+    /// A development deployment (clusters may pin insecure keys), as the flows' keys are.
     pub fn new() -> Self {
+        Self::deployed(true)
+    }
+
+    pub fn deployed(dev_chain: bool) -> Self {
         let contract = AccountId::from([0xcc; 32]); // no key: only the contract spends it
         let balances = (1..=8).map(|n| (account(n), ENDOWMENT));
-        Self { state: State::genesis(contract, account(ALICE), balances), events: Vec::new() }
+        Self { state: State::genesis(contract, account(ALICE), balances, dev_chain), events: Vec::new() }
     }
 }
 

@@ -107,6 +107,17 @@ pub const DEFAULT_MISSED_REVEAL_PENALTY: Balance = crate::logic::TOKEN;
 pub const MIN_ATTEST_QUORUM: u32 = 2;
 
 pub(crate) type Protocol = Value<{ tag::PROTOCOL }, ProtocolConfig>;
+/// Whether insecure keys may be pinned: set once, at instantiation.
+type DevChain = Value<{ tag::DEV_CHAIN }, bool>;
+
+pub(crate) fn set_dev_chain(h: &mut impl Host, dev_chain: bool) {
+    DevChain::set(h, &dev_chain);
+}
+
+/// Whether this deployment is a development chain, where clusters may pin insecure keys.
+pub fn dev_chain(h: &impl Host) -> bool {
+    DevChain::get(h)
+}
 pub(crate) type Verifications = Map<{ tag::VERIFICATION }, ClusterId, Verification>;
 pub(crate) type VerifyingKeys = Map<{ tag::VERIFYING_KEY }, CircuitShape, VerifyingKeyRecord>;
 
@@ -150,6 +161,9 @@ pub fn cluster_set_verification(h: &mut impl Host, cluster_id: ClusterId, config
     let key = VerifyingKeys::get(h, &config.shape).ok_or(Error::VerifyingKeyMissing)?;
     if key.hash != config.vk_hash {
         return Err(Error::VerifyingKeyMismatch);
+    }
+    if key.insecure && !DevChain::get(h) {
+        return Err(Error::InsecureKey);
     }
     let bps = [config.slash_bp, config.reporter_reward_bp, config.validator_fee_bp];
     if config.epoch_len_ms < 2 || config.attest_threshold == 0 || bps.iter().any(|bp| *bp > BP) {
