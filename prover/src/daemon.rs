@@ -87,7 +87,7 @@ pub async fn run(config: NodeConfig, stop: CancellationToken) -> Result<(), Daem
     for v in topo.hosted_by(node_id) {
         state.observe_replica(v);
         // Before serving, so no new write lands ahead of the rebuilt log.
-        match resync::resync_vnode(&state, v).await {
+        match resync::resync_vnode(&state, v, false).await {
             Ok(r) if r.restored + r.caught_up > 0 => tracing::info!(vnode = v, ?r, "resynced"),
             Ok(_) => {}
             Err(e) => tracing::error!(vnode = v, "resync failed, serving what is here: {e}"),

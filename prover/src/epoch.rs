@@ -22,7 +22,10 @@ struct Progress {
     epoch: Option<Epoch>,
     committed: HashSet<(VNodeIndex, Epoch)>,
     proving: HashSet<(VNodeIndex, Epoch)>,
+    /// Vnodes rebuilt (or found already held) since this node started; only they are committed.
     resynced: HashSet<VNodeIndex>,
+    /// Vnodes whose rebuild failed part way: retried, resuming, every round until it succeeds.
+    resync_failed: HashSet<VNodeIndex>,
     /// Vnodes whose chunks fault injection has dropped.
     dropped: HashSet<VNodeIndex>,
     events_from: u64,
@@ -54,10 +57,20 @@ async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Res
     let hosted = topo.hosted_by(state.node_id);
 
     // A vnode this node newly hosts is rebuilt from its peers before anything else touches it.
+    // A rebuild that fails (a peer not reachable yet, a topology still changing) is retried, and
+    // the vnode is not committed meanwhile: committing a partial replica would omit users' data.
     for &v in &hosted {
-        if p.resynced.insert(v) {
-            if let Err(e) = resync::resync_vnode(state, v).await {
-                tracing::error!(vnode = v, "resync failed: {e}");
+        if p.resynced.contains(&v) {
+            continue;
+        }
+        match resync::resync_vnode(state, v, p.resync_failed.contains(&v)).await {
+            Ok(_) => {
+                p.resynced.insert(v);
+                p.resync_failed.remove(&v);
+            }
+            Err(e) => {
+                tracing::warn!(vnode = v, "resync failed, retrying next round: {e}");
+                p.resync_failed.insert(v);
             }
         }
     }
@@ -78,7 +91,7 @@ async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Res
 
     if info.phase == Phase::Commit {
         for &v in &hosted {
-            if stop.is_cancelled() || p.committed.contains(&(v, info.epoch)) {
+            if stop.is_cancelled() || p.committed.contains(&(v, info.epoch)) || !p.resynced.contains(&v) {
                 continue;
             }
             if commit(state, v, info.epoch).await? {

@@ -27,6 +27,10 @@ pub enum ResyncError {
     Storage(#[from] StorageError),
     #[error("no replica of {bucket}/{key} (version {version}) could be fetched: {reason}")]
     Unavailable { bucket: u32, key: String, version: u64, reason: String },
+    /// A live peer refused to serve what the rebuild needs (it may not see this node in the
+    /// cluster yet): the rebuild is retried rather than finishing with a replica missing data.
+    #[error("peer {url} refused: {reason}")]
+    PeerRefused { url: String, reason: String },
     #[error("the rebuilt replica hashes to {found}, not the root {expected} committed in epoch {epoch}")]
     RootMismatch { epoch: u64, expected: String, found: String },
 }
@@ -40,10 +44,11 @@ pub struct ResyncReport {
     pub caught_up: usize,
 }
 
-/// Rebuilds `vnode` if this node holds nothing of it yet.
-pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncReport, ResyncError> {
+/// Rebuilds `vnode` if this node holds nothing of it yet; with `resume`, carries on a rebuild
+/// that failed part way (entries already restored at their place are kept).
+pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex, resume: bool) -> Result<ResyncReport, ResyncError> {
     let c = state.cluster_id;
-    if state.storage.replica_meta((c, vnode))?.chunks > 0 {
+    if !resume && state.storage.replica_meta((c, vnode))?.chunks > 0 {
         return Ok(ResyncReport::default());
     }
     let topo = state.topology().await?;
@@ -54,6 +59,11 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncRep
 
     if let Some(manifest) = verified_manifest(state, vnode, &peers).await? {
         for entry in &manifest.entries {
+            let kept = state.storage.object(c, vnode, entry.bucket, &entry.key)?;
+            if kept.is_some_and(|m| (m.version, m.first_chunk) == (entry.meta.version, entry.meta.first_chunk)) {
+                restored.insert((entry.bucket, entry.key.clone()));
+                continue;
+            }
             let file = fetch(state, vnode, entry).await?;
             let (s, e) = (state.storage.clone(), entry.clone());
             tokio::task::spawn_blocking(move || s.restore(c, vnode, &e, &mut open(&file)?))
@@ -62,7 +72,10 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncRep
             restored.insert((entry.bucket, entry.key.clone()));
         }
         let (count, root) = state.storage.state(c, vnode)?;
-        if (count, root) != (manifest.chunk_count, manifest.root) {
+        // Catching up starts only once the root checked: a resumed rebuild already past the
+        // manifest's length was checked by the attempt that failed later.
+        let checked_before = resume && count > manifest.chunk_count;
+        if !checked_before && (count, root) != (manifest.chunk_count, manifest.root) {
             return Err(ResyncError::RootMismatch {
                 epoch: manifest.epoch,
                 expected: hex::encode(manifest.root),
@@ -88,6 +101,7 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncRep
         let url = &topo.nodes[&host].url;
         let resp = signed(state, Method::GET, url, &format!("/v1/internal/entries/{c}/{u}"), None).send().await;
         let Ok(resp) = resp else { continue };
+        let resp = refused(resp, url).await?;
         let Ok(entries) = resp.json::<Vec<ManifestEntry>>().await else { continue };
         for e in entries {
             let Some(bucket) = state.view.bucket(e.bucket).await? else { continue };
@@ -123,6 +137,14 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex) -> Result<ResyncRep
     Ok(report)
 }
 
+/// A peer's answer, or why it refused (a dead peer is unreachable instead, and is skipped).
+async fn refused(resp: reqwest::Response, url: &str) -> Result<reqwest::Response, ResyncError> {
+    if resp.status().is_success() {
+        return Ok(resp);
+    }
+    Err(ResyncError::PeerRefused { url: url.to_string(), reason: failure(resp).await })
+}
+
 fn open(path: &std::path::Path) -> Result<std::fs::File, StorageError> {
     std::fs::File::open(path).map_err(StorageError::io(path))
 }
@@ -138,9 +160,10 @@ async fn verified_manifest(
     for (_, url) in peers {
         let resp = signed(state, Method::GET, url, &format!("/v1/internal/manifest/{c}/{vnode}"), None).send().await;
         let Ok(resp) = resp else { continue };
-        if !resp.status().is_success() {
+        if resp.status() == reqwest::StatusCode::NOT_FOUND {
             continue;
         }
+        let resp = refused(resp, url).await?;
         let Ok(m) = resp.json::<Manifest>().await else { continue };
         let on_chain = state.view.chain().commitment_get(c, vnode, m.epoch).await?;
         let matches = on_chain.is_some_and(|x| (x.root, x.chunk_count) == (m.root, m.chunk_count));

@@ -72,6 +72,12 @@ impl Net {
     }
 
     pub async fn start_with(params: StorageParams) -> Net {
+        // `RUST_LOG=ddc_prover=info cargo test -- --nocapture` shows what the nodes say.
+        let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "off".into());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(format!("{filter},r1cs=off")))
+            .with_test_writer()
+            .try_init();
         let dir = tempfile::tempdir().unwrap();
         let config = ChainConfig {
             data_dir: dir.path().join("chain"),
