@@ -180,6 +180,24 @@ pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
     );
 }
 
+/// The flows' verification settings: 10 s epochs, a 3 s dispute window, half the stake slashed.
+fn verification(mode: VerificationMode, shape: CircuitShape, vk_hash: [u8; 32]) -> VerificationConfig {
+    VerificationConfig {
+        mode,
+        shape,
+        vk_hash,
+        epoch_len_ms: EPOCH,
+        node_stake: NODE_STAKE,
+        unbonding_ms: 1_000,
+        dispute_window_ms: DISPUTE,
+        attest_threshold: 2,
+        slash_bp: 5_000,
+        reporter_reward_bp: 1_000,
+        max_consecutive_faults: 2,
+        validator_fee_bp: 500,
+    }
+}
+
 /// On a deployment that is not a development chain (`dev_chain = false` at instantiation), no
 /// cluster can pin a key flagged insecure, whose setup's toxic waste is public; a key
 /// governance registered as secure can be pinned.
@@ -195,20 +213,7 @@ pub fn insecure_keys_need_a_dev_chain<R: Runtime>(c: &mut Contract<R>) {
     let secure = CircuitShape { challenges: insecure.challenges + 1, ..insecure };
     let insecure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (insecure, f.vk.clone(), true));
     let secure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (secure, f.vk.clone(), false));
-    let config = VerificationConfig {
-        mode: VerificationMode::Proofs,
-        shape: insecure,
-        vk_hash: insecure_hash,
-        epoch_len_ms: EPOCH,
-        node_stake: NODE_STAKE,
-        unbonding_ms: 1_000,
-        dispute_window_ms: DISPUTE,
-        attest_threshold: 2,
-        slash_bp: 5_000,
-        reporter_reward_bp: 1_000,
-        max_consecutive_faults: 2,
-        validator_fee_bp: 500,
-    };
+    let config = verification(VerificationMode::Proofs, insecure, insecure_hash);
     assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, config)), Err(Error::InsecureKey));
     let create = (2u32, vec![node], String::new(), config);
     assert_eq!(c.tx::<_, u32>(EVE, "cluster_create_verified", create), Err(Error::InsecureKey));
@@ -266,20 +271,7 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
             c.ok(p, "node_create", (TOKEN, String::new(), 1000u32))
         })
         .collect();
-    let config = VerificationConfig {
-        mode,
-        shape: f.shape(),
-        vk_hash,
-        epoch_len_ms: EPOCH,
-        node_stake: NODE_STAKE,
-        unbonding_ms: 1_000,
-        dispute_window_ms: DISPUTE,
-        attest_threshold: 2,
-        slash_bp: 5_000,
-        reporter_reward_bp: 1_000,
-        max_consecutive_faults: 2,
-        validator_fee_bp: 500,
-    };
+    let config = verification(mode, f.shape(), vk_hash);
     let wrong = VerificationConfig { vk_hash: [0; 32], ..config };
     let create = (vnode_count, nodes.clone(), String::new());
     let create_verified = |config| (vnode_count, nodes.clone(), String::new(), config);
