@@ -184,6 +184,11 @@ mod ddc {
         fn now_ms(&self) -> u64 {
             ink::env::block_timestamp::<Env>()
         }
+        fn sha256(&self, data: &[u8]) -> [u8; 32] {
+            let mut out = [0; 32];
+            ink::env::hash_bytes::<ink::env::hash::Sha2x256>(data, &mut out);
+            out
+        }
         fn transfer(&mut self, to: AccountId, value: Balance) -> logic::Result<()> {
             ink::env::transfer::<Env>(to, value).map_err(|_| logic::Error::TransferFailed)
         }

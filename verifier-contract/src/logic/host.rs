@@ -13,6 +13,8 @@ pub trait Host {
     fn transferred(&self) -> Balance;
     /// The block's timestamp, in milliseconds.
     fn now_ms(&self) -> u64;
+    /// SHA-256, by the chain (pallet-contracts' native `hash_sha2_256`).
+    fn sha256(&self, data: &[u8]) -> [u8; 32];
     /// Pays `value` out of the contract's balance.
     fn transfer(&mut self, to: AccountId, value: Balance) -> Result<(), Error>;
     fn emit(&mut self, event: Event);

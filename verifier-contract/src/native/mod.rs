@@ -48,6 +48,10 @@ impl Host for Call<'_> {
     fn now_ms(&self) -> u64 {
         self.state.now_ms
     }
+    fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(data).into()
+    }
     fn transfer(&mut self, to: AccountId, value: Balance) -> logic::Result<()> {
         let paid: Balance = self.transfers.iter().map(|(_, v)| v).sum();
         let available = self.state.balance(&self.state.contract) + self.value - paid;

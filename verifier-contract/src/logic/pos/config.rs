@@ -145,7 +145,8 @@ pub fn admin_set_verifying_key(
     if !h.check_vk(&vk) {
         return Err(Error::VerifyingKeyInvalid);
     }
-    let hash = ddc_primitives::groth16::vk_hash(&vk);
+    // SHA-256 of the encoding, as `ddc_primitives::groth16::vk_hash` computes it off-chain.
+    let hash = h.sha256(&vk);
     VerifyingKeys::insert(h, &shape, &VerifyingKeyRecord { hash, insecure, bytes: vk });
     h.emit(Event::VerifyingKeySet { hash, insecure });
     Ok(hash)

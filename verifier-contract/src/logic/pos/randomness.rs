@@ -7,7 +7,6 @@ use super::stake::{only_validator, penalize_validator};
 use crate::logic::store::Map;
 use crate::logic::{tag, AccountId, ClusterId, Epoch, Error, Event, Host, Result};
 use ink::prelude::vec::Vec;
-use sha2::{Digest, Sha256};
 
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,17 +20,24 @@ type SeedCommits = Map<{ tag::SEED_COMMITS }, (ClusterId, Epoch), Vec<SeedCommit
 /// Present once the epoch's seed is fixed; `None` if nobody revealed.
 type EpochSeeds = Map<{ tag::EPOCH_SEED }, (ClusterId, Epoch), Option<[u8; 32]>>;
 
-/// What a validator commits to: its secret, bound to itself, the cluster and the epoch so that
-/// nobody can copy another's commitment.
+/// What a validator commits to, before SHA-256: its secret, bound to itself, the cluster and the
+/// epoch so that nobody can copy another's commitment. (The contract hashes with the chain's
+/// SHA-256, natively in pallet-contracts, rather than carrying a hasher in its wasm.)
+pub fn seed_commitment_preimage(
+    secret: &[u8; 32],
+    validator: &AccountId,
+    cluster_id: ClusterId,
+    epoch: Epoch,
+) -> Vec<u8> {
+    let validator: &[u8] = validator.as_ref();
+    [&b"ddc/seed-commit/v1"[..], secret, validator, &cluster_id.to_le_bytes(), &epoch.to_le_bytes()].concat()
+}
+
+/// What a validator commits to: SHA-256 of [`seed_commitment_preimage`].
+#[cfg(feature = "std")]
 pub fn seed_commitment(secret: &[u8; 32], validator: &AccountId, cluster_id: ClusterId, epoch: Epoch) -> [u8; 32] {
-    Sha256::new()
-        .chain_update(b"ddc/seed-commit/v1")
-        .chain_update(secret)
-        .chain_update(validator)
-        .chain_update(cluster_id.to_le_bytes())
-        .chain_update(epoch.to_le_bytes())
-        .finalize()
-        .into()
+    use sha2::Digest;
+    sha2::Sha256::digest(seed_commitment_preimage(secret, validator, cluster_id, epoch)).into()
 }
 
 fn in_phase(h: &impl Host, cluster_id: ClusterId, epoch: Epoch, phase: Phase) -> Result<()> {
@@ -63,7 +69,7 @@ pub fn seed_reveal(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, secre
     if commit.secret.is_some() {
         return Err(Error::AlreadyCommitted);
     }
-    if seed_commitment(&secret, &validator, cluster_id, epoch) != commit.commitment {
+    if h.sha256(&seed_commitment_preimage(&secret, &validator, cluster_id, epoch)) != commit.commitment {
         return Err(Error::RevealMismatch);
     }
     commit.secret = Some(secret);
@@ -76,15 +82,12 @@ pub fn seed_commits(h: &impl Host, cluster_id: ClusterId, epoch: Epoch) -> Vec<S
     SeedCommits::get(h, &(cluster_id, epoch)).unwrap_or_default()
 }
 
-fn seed_of(cluster_id: ClusterId, epoch: Epoch, commits: &[SeedCommit]) -> Option<[u8; 32]> {
-    let mut h = Sha256::new().chain_update(b"ddc/epoch-seed/v1").chain_update(cluster_id.to_le_bytes());
-    h.update(epoch.to_le_bytes());
-    let mut any = false;
-    for secret in commits.iter().filter_map(|c| c.secret) {
-        h.update(secret);
-        any = true;
-    }
-    any.then(|| h.finalize().into())
+/// SHA-256 of every reveal, in commitment order; `None` if nobody revealed.
+fn seed_of(h: &impl Host, cluster_id: ClusterId, epoch: Epoch, commits: &[SeedCommit]) -> Option<[u8; 32]> {
+    let mut preimage = [&b"ddc/epoch-seed/v1"[..], &cluster_id.to_le_bytes(), &epoch.to_le_bytes()].concat();
+    let before = preimage.len();
+    commits.iter().filter_map(|c| c.secret).for_each(|secret| preimage.extend_from_slice(&secret));
+    (preimage.len() > before).then(|| h.sha256(&preimage))
 }
 
 /// The commitments of an ended epoch whose seed is not fixed yet.
@@ -106,7 +109,7 @@ pub(crate) fn finalized_seed(h: &mut impl Host, cluster_id: ClusterId, epoch: Ep
     for c in commits.iter().filter(|c| c.secret.is_none()) {
         penalize_validator(h, c.validator, penalty);
     }
-    let seed = seed_of(cluster_id, epoch, &commits);
+    let seed = seed_of(h, cluster_id, epoch, &commits);
     EpochSeeds::insert(h, &(cluster_id, epoch), &seed);
     h.emit(Event::EpochSeed { cluster_id, epoch, seed });
     Ok(seed)
@@ -121,6 +124,6 @@ pub fn epoch_finalize_seed(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoc
 pub fn epoch_seed(h: &impl Host, cluster_id: ClusterId, epoch: Epoch) -> Result<Option<[u8; 32]>> {
     match EpochSeeds::get(h, &(cluster_id, epoch)) {
         Some(seed) => Ok(seed),
-        None => Ok(seed_of(cluster_id, epoch, &ended(h, cluster_id, epoch)?)),
+        None => Ok(seed_of(h, cluster_id, epoch, &ended(h, cluster_id, epoch)?)),
     }
 }
