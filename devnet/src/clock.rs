@@ -88,10 +88,15 @@ async fn next_move(chain: &EmbeddedClient, g: &Gates) -> Result<Option<u64>, Cha
 async fn committed(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
     let hosts = chain.cluster_get(g.cluster).await?.cluster.vnodes;
     let required = chain.cluster_verification(g.cluster).await?.map_or(0, |v| v.config.node_stake);
-    for (vnode, host) in hosts.iter().enumerate() {
+    let mut bonded = HashSet::new();
+    for host in hosts.iter().collect::<HashSet<_>>() {
         let bond = chain.node_bond_get(g.cluster, *host).await?;
-        let may_commit = bond.is_some_and(|b| b.unbonding_since.is_none() && b.amount >= required);
-        if may_commit && chain.commitment_get(g.cluster, vnode as VNodeIndex, e).await?.is_none() {
+        if bond.is_some_and(|b| b.unbonding_since.is_none() && b.amount >= required) {
+            bonded.insert(*host);
+        }
+    }
+    for (vnode, host) in hosts.iter().enumerate() {
+        if bonded.contains(host) && chain.commitment_get(g.cluster, vnode as VNodeIndex, e).await?.is_none() {
             return Ok(false);
         }
     }

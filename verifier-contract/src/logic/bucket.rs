@@ -124,22 +124,16 @@ pub fn bucket_dealloc_from_cluster(h: &mut impl Host, bucket_id: BucketId) -> Re
 /// revenues. Anyone may call it.
 pub fn bucket_settle_payment(h: &mut impl Host, bucket_id: BucketId) -> Result<()> {
     let mut bucket = get(h, bucket_id)?;
-    let mut cluster = cluster::get(h, bucket.cluster_id)?;
     let cash = account::settle_flow(h, bucket.owner_id, bucket_id, &mut bucket.flow)?;
-    cluster.revenues = cluster.revenues.checked_add(cash).ok_or(Error::Overflow)?;
     Buckets::insert(h, &bucket_id, &bucket);
-    cluster::Clusters::insert(h, &bucket.cluster_id, &cluster);
+    cluster::credit(h, bucket.cluster_id, cash)?;
     h.emit(Event::BucketSettlePayment { bucket_id, cluster_id: bucket.cluster_id });
     Ok(())
 }
 
 /// Adds arrears paid late to the revenues of the bucket's cluster.
 pub(crate) fn credit_cluster(h: &mut impl Host, bucket_id: BucketId, value: Balance) -> Result<()> {
-    let cluster_id = get(h, bucket_id)?.cluster_id;
-    let mut cluster = cluster::get(h, cluster_id)?;
-    cluster.revenues = cluster.revenues.checked_add(value).ok_or(Error::Overflow)?;
-    cluster::Clusters::insert(h, &cluster_id, &cluster);
-    Ok(())
+    cluster::credit(h, get(h, bucket_id)?.cluster_id, value)
 }
 
 pub fn bucket_change_params(h: &mut impl Host, bucket_id: BucketId, params: Params) -> Result<()> {

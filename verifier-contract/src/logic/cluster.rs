@@ -198,6 +198,14 @@ pub(crate) fn pay(h: &mut impl Host, to: AccountId, value: Balance) -> Result<()
     h.transfer(to, value)
 }
 
+/// Adds `value` paid in by a bucket to the cluster's revenues.
+pub(crate) fn credit(h: &mut impl Host, cluster_id: ClusterId, value: Balance) -> Result<()> {
+    let mut cluster = get(h, cluster_id)?;
+    cluster.revenues = cluster.revenues.checked_add(value).ok_or(Error::Overflow)?;
+    Clusters::insert(h, &cluster_id, &cluster);
+    Ok(())
+}
+
 /// Pays a provider its share: the seed's event, then the value paid.
 fn pay_provider(h: &mut impl Host, cluster_id: ClusterId, provider_id: AccountId, value: Balance) -> Result<()> {
     pay(h, provider_id, value)?;

@@ -8,6 +8,17 @@ use ddc_verifier_contract::logic::{
     ProtocolConfig, VerificationConfig, VerificationMode, MS_PER_MONTH, TOKEN,
 };
 
+/// BOB, CHARLIE and DAVE each trust EVE (the manager) and create a node; the nodes' ids.
+fn trusted_nodes<R: Runtime>(c: &mut Contract<R>, rent: Balance, params: &str, capacity: u32) -> Vec<u32> {
+    [BOB, CHARLIE, DAVE]
+        .into_iter()
+        .map(|p| {
+            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
+            c.ok(p, "node_create", (rent, String::from(params), capacity))
+        })
+        .collect()
+}
+
 /// The seed's worked example: 3 nodes at 10 TOKEN rent, 6 vnodes, reserve 10, allocate 1,
 /// deposit 10 TOKEN, settle after 5 ms, distribute with a 1% network and a 2% management fee.
 /// The arithmetic is in `docs/contract.md`.
@@ -15,13 +26,7 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
     // Start at t = one month so that the stream's floor arithmetic matches the seed's t = 0.
     let t0 = MS_PER_MONTH;
     c.rt.set_time(t0);
-    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
-        .into_iter()
-        .map(|p| {
-            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
-            c.ok(p, "node_create", (10 * TOKEN, String::from("{\"url\":\"http://n\"}"), 100u32))
-        })
-        .collect();
+    let nodes = trusted_nodes(c, 10 * TOKEN, "{\"url\":\"http://n\"}", 100);
     assert_eq!(nodes, vec![1, 2, 3], "id 0 is reserved");
     let (listed, count): (Vec<NodeStatus>, u32) = c.query("node_list", (1u32, 100u32, None::<AccountId>));
     assert_eq!((listed.len(), count), (3, 4));
@@ -105,13 +110,7 @@ pub fn seed_worked_example<R: Runtime>(c: &mut Contract<R>) {
 pub fn arrears<R: Runtime>(c: &mut Contract<R>) {
     let t0 = MS_PER_MONTH;
     c.rt.set_time(t0);
-    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
-        .into_iter()
-        .map(|p| {
-            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
-            c.ok(p, "node_create", (10 * TOKEN, String::new(), 100u32))
-        })
-        .collect();
+    let nodes = trusted_nodes(c, 10 * TOKEN, "", 100);
     let cluster: u32 = c.ok(EVE, "cluster_create", (6u32, nodes, String::new()));
     c.ok::<_, ()>(EVE, "cluster_reserve_resource", (cluster, 10u32));
     let bucket: u32 = c.ok(FERDIE, "bucket_create", (String::new(), cluster));
@@ -204,18 +203,15 @@ fn verification(mode: VerificationMode, shape: CircuitShape, vk_hash: [u8; 32]) 
 pub fn insecure_keys_need_a_dev_chain<R: Runtime>(c: &mut Contract<R>) {
     assert!(!c.query::<_, bool>("dev_chain", ()));
     let f = fixture();
-    let node: u32 = {
-        c.ok::<_, ()>(BOB, "node_trust_manager", account(EVE));
-        c.ok(BOB, "node_create", (TOKEN, String::new(), 1000u32))
-    };
-    let cluster: u32 = c.ok(EVE, "cluster_create", (2u32, vec![node], String::new()));
+    let nodes = trusted_nodes(c, TOKEN, "", 1000);
+    let cluster: u32 = c.ok(EVE, "cluster_create", (2u32, nodes.clone(), String::new()));
     let insecure = f.shape();
     let secure = CircuitShape { challenges: insecure.challenges + 1, ..insecure };
     let insecure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (insecure, f.vk.clone(), true));
     let secure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (secure, f.vk.clone(), false));
     let config = verification(VerificationMode::Proofs, insecure, insecure_hash);
     assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, config)), Err(Error::InsecureKey));
-    let create = (2u32, vec![node], String::new(), config);
+    let create = (2u32, nodes, String::new(), config);
     assert_eq!(c.tx::<_, u32>(EVE, "cluster_create_verified", create), Err(Error::InsecureKey));
     let config = VerificationConfig { shape: secure, vk_hash: secure_hash, ..config };
     c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
@@ -264,13 +260,7 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
         Err(Error::VerifyingKeyInvalid)
     );
     let vk_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (f.shape(), f.vk.clone(), true));
-    let nodes: Vec<u32> = [BOB, CHARLIE, DAVE]
-        .into_iter()
-        .map(|p| {
-            c.ok::<_, ()>(p, "node_trust_manager", account(EVE));
-            c.ok(p, "node_create", (TOKEN, String::new(), 1000u32))
-        })
-        .collect();
+    let nodes = trusted_nodes(c, TOKEN, "", 1000);
     let config = verification(mode, f.shape(), vk_hash);
     let wrong = VerificationConfig { vk_hash: [0; 32], ..config };
     let create = (vnode_count, nodes.clone(), String::new());
