@@ -189,6 +189,9 @@ mod ddc {
             ink::env::hash_bytes::<ink::env::hash::Sha2x256>(data, &mut out);
             out
         }
+        fn sr25519_verify(&self, signer: &AccountId, message: &[u8], signature: &[u8; 64]) -> bool {
+            ink::env::sr25519_verify(signature, message, signer.as_ref()).is_ok()
+        }
         fn transfer(&mut self, to: AccountId, value: Balance) -> logic::Result<()> {
             ink::env::transfer::<Env>(to, value).map_err(|_| logic::Error::TransferFailed)
         }
@@ -521,8 +524,8 @@ mod ddc {
             logic::dev_chain(&Chain)
         }
         #[ink(message)]
-        pub fn verifying_key(&self, shape: CircuitShape) -> Option<VerifyingKeyRecord> {
-            logic::verifying_key(&Chain, shape)
+        pub fn verifying_key(&self, hash: [u8; 32]) -> Option<VerifyingKeyRecord> {
+            logic::verifying_key(&Chain, hash)
         }
 
         // Verification settings and stake.
@@ -602,8 +605,9 @@ mod ddc {
             epoch: Epoch,
             root: [u8; 32],
             chunk_count: u64,
+            generation: u32,
         ) -> Result<()> {
-            logic::commit_root(&mut Chain, cluster_id, vnode, epoch, root, chunk_count)
+            logic::commit_root(&mut Chain, cluster_id, vnode, epoch, root, chunk_count, generation)
         }
         #[ink(message)]
         pub fn commitment_get(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<Commitment> {
@@ -664,6 +668,24 @@ mod ddc {
         #[ink(message)]
         pub fn fault_get(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<Fault> {
             logic::fault_get(&Chain, cluster_id, vnode, epoch)
+        }
+        #[ink(message)]
+        pub fn report_omission(&mut self, receipt: Receipt, signature: [u8; 64], epoch: Epoch) -> Result<()> {
+            logic::report_omission(&mut Chain, receipt, signature, epoch)
+        }
+        #[ink(message)]
+        pub fn rebut_omission(
+            &mut self,
+            cluster_id: ClusterId,
+            vnode: VNodeIndex,
+            epoch: Epoch,
+            justification: Justification,
+        ) -> Result<()> {
+            logic::rebut_omission(&mut Chain, cluster_id, vnode, epoch, justification)
+        }
+        #[ink(message)]
+        pub fn omission_claim(&self, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Option<Receipt> {
+            logic::omission_claim(&Chain, cluster_id, vnode, epoch)
         }
         #[ink(message)]
         pub fn vnode_fault_streak(&self, cluster_id: ClusterId, vnode: VNodeIndex) -> u32 {

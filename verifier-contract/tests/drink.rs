@@ -124,6 +124,16 @@ fn insecure_keys_need_a_dev_chain_in_pallet_contracts() {
 }
 
 #[test]
+fn receipts_catch_omission_in_pallet_contracts() {
+    common::omission::receipts_catch_omission(&mut drink());
+}
+
+#[test]
+fn keys_are_immutable_in_pallet_contracts() {
+    common::omission::key_rotation(&mut drink());
+}
+
+#[test]
 fn attestation_mode_in_pallet_contracts() {
     flows::attestation_epoch(&mut drink());
 }

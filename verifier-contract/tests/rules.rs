@@ -69,6 +69,16 @@ fn attestation_quorum_is_at_least_two_and_two_thirds() {
 }
 
 #[test]
+fn receipts_catch_omission() {
+    common::omission::receipts_catch_omission(&mut native());
+}
+
+#[test]
+fn keys_are_immutable_and_old_commitments_stay_checkable() {
+    common::omission::key_rotation(&mut native());
+}
+
+#[test]
 fn insecure_keys_need_a_dev_chain() {
     flows::insecure_keys_need_a_dev_chain(&mut Contract { rt: Native::deployed(false) });
 }
@@ -290,7 +300,7 @@ fn stake_epoch_and_verification_error_paths() {
     assert_eq!(c.tx::<_, ()>(BOB, "node_withdraw_stake", (cl, 1u32)), Err(Error::UnbondingNotFinished));
     // An unbonding node cannot commit.
     let root = common::proofs::fixture().root(0);
-    assert_eq!(c.tx::<_, ()>(BOB, "commit_root", (cl, 0u32, 0u64, root, 6u64)), Err(Error::InsufficientStake));
+    assert_eq!(c.tx::<_, ()>(BOB, "commit_root", (cl, 0u32, 0u64, root, 6u64, 0u32)), Err(Error::InsufficientStake));
     c.rt.set_time(p.at(0, 1_001));
     let before = c.rt.balance(account(BOB));
     c.ok::<_, ()>(BOB, "node_withdraw_stake", (cl, 1u32));
@@ -326,7 +336,7 @@ fn stake_epoch_and_verification_error_paths() {
     assert_eq!(c.tx::<_, ()>(BOB, "report_fault", (cl, 0u64, 1u32)), Err(Error::NotValidator));
     assert_eq!(c.tx::<_, Balance>(ALICE, "finalize_fault", (cl, 0u64, 1u32)), Err(Error::FaultDoesNotExist));
     assert_eq!(c.tx::<_, ()>(ALICE, "rebut_fault", (cl, 0u64, 1u32, [0u8; 128])), Err(Error::FaultDoesNotExist));
-    assert_eq!(c.tx::<_, ()>(EVE, "commit_root", (cl, 9u32, 1u64, root, 6u64)), Err(Error::VNodeDoesNotExist));
+    assert_eq!(c.tx::<_, ()>(EVE, "commit_root", (cl, 9u32, 1u64, root, 6u64, 0u32)), Err(Error::VNodeDoesNotExist));
 }
 
 /// The messages no flow above needs: parameter changes, listings, views and validator exit.
@@ -359,9 +369,11 @@ fn remaining_messages_behave() {
     let (none, _): (Vec<BucketStatus>, u32) = c.query("bucket_list", (1u32, 10u32, Some(account(BOB))));
     assert!(none.is_empty());
     // Views of the verification state.
-    let key: Option<VerifyingKeyRecord> = c.query("verifying_key", f.shape());
-    assert!(key.unwrap().insecure, "the development key is marked insecure");
     let v: Option<Verification> = c.query("cluster_verification", cl);
+    let key: Option<VerifyingKeyRecord> = c.query("verifying_key", v.unwrap().config.vk_hash);
+    let key = key.unwrap();
+    assert!(key.insecure, "the development key is marked insecure");
+    assert_eq!(key.shape, f.shape());
     assert_eq!(v.unwrap().config.mode, VerificationMode::Attestations);
     let e: EpochInfo = c.ok(ALICE, "cluster_epoch", cl);
     assert_eq!((e.epoch, e.phase), (0, Phase::Commit));

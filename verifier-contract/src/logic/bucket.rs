@@ -47,7 +47,7 @@ pub(crate) fn reserve_id_zero(h: &mut impl Host) {
     BucketCount::set(h, &1);
 }
 
-fn get(h: &impl Host, bucket_id: BucketId) -> Result<Bucket> {
+pub(crate) fn get(h: &impl Host, bucket_id: BucketId) -> Result<Bucket> {
     Buckets::get(h, &bucket_id).ok_or(Error::BucketDoesNotExist)
 }
 

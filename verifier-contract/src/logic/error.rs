@@ -79,6 +79,16 @@ pub enum Error {
     /// The key is flagged insecure (development keys, whose toxic waste is public) and this
     /// deployment is not a development chain.
     InsecureKey,
+    /// A key with this hash is registered already; registered keys are never replaced.
+    VerifyingKeyExists,
+    /// The receipt's or order's signature does not verify, or its fields do not fit together.
+    ReceiptInvalid,
+    /// The commitment holds what the receipt names: nothing is omitted.
+    NotOmitted,
+    /// The commitment was made before the node had to include the receipt's write.
+    ReceiptNotDue,
+    /// The justification does not account for the omitted write.
+    JustificationInvalid,
 }
 
 pub type Result<T> = core::result::Result<T, Error>;

@@ -204,4 +204,15 @@ pub enum Event {
         bucket_id: BucketId,
         value: Balance,
     },
+    /// A commitment left out acknowledged data: shown by a receipt (`reporter`), or by the
+    /// node's own previous commitment (`reporter` the zero account). Final at once, or pending
+    /// the node's justification.
+    OmissionReported {
+        cluster_id: ClusterId,
+        epoch: Epoch,
+        vnode: VNodeIndex,
+        node_id: NodeId,
+        reporter: AccountId,
+        is_final: bool,
+    },
 }

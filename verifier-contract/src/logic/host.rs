@@ -15,6 +15,9 @@ pub trait Host {
     fn now_ms(&self) -> u64;
     /// SHA-256, by the chain (pallet-contracts' native `hash_sha2_256`).
     fn sha256(&self, data: &[u8]) -> [u8; 32];
+    /// Whether `signature` is `signer`'s sr25519 signature of `message` (Substrate's signing
+    /// context, as wallets and `subxt-signer` sign).
+    fn sr25519_verify(&self, signer: &AccountId, message: &[u8], signature: &[u8; 64]) -> bool;
     /// Pays `value` out of the contract's balance.
     fn transfer(&mut self, to: AccountId, value: Balance) -> Result<(), Error>;
     fn emit(&mut self, event: Event);

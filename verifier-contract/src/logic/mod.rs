@@ -110,4 +110,6 @@ pub(crate) mod tag {
     pub const BURNED: u8 = 30;
     pub const DEV_CHAIN: u8 = 32;
     pub const ARREARS: u8 = 31;
+    pub const LAST_COMMIT: u8 = 33;
+    pub const OMISSION: u8 = 34;
 }

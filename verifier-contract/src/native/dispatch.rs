@@ -119,7 +119,7 @@ table! {
         admin_set_protocol_config(config: ProtocolConfig) mut res;
         protocol_config() ref val;
         admin_set_verifying_key(shape: CircuitShape, vk: Vec<u8>, insecure: bool) mut res;
-        verifying_key(shape: CircuitShape) ref val;
+        verifying_key(hash: [u8; 32]) ref val;
         dev_chain() ref val;
         cluster_set_verification(cluster_id: ClusterId, config: VerificationConfig) mut res;
         cluster_create_verified(vnode_count: u32, node_ids: Vec<NodeId>, cluster_params: Params, config: VerificationConfig) mut res;
@@ -136,7 +136,7 @@ table! {
         validator_get(validator: AccountId) ref val;
         validator_list() ref val;
         validator_work(cluster_id: ClusterId) ref val;
-        commit_root(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, root: [u8; 32], chunk_count: u64) mut res;
+        commit_root(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, root: [u8; 32], chunk_count: u64, generation: u32) mut res;
         commitment_get(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) ref val;
         seed_commit(cluster_id: ClusterId, epoch: Epoch, commitment: [u8; 32]) mut res;
         seed_reveal(cluster_id: ClusterId, epoch: Epoch, secret: [u8; 32]) mut res;
@@ -150,5 +150,8 @@ table! {
         finalize_fault(cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) mut res;
         pass_get(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) ref val;
         fault_get(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) ref val;
+        report_omission(receipt: Receipt, signature: [u8; 64], epoch: Epoch) mut res;
+        rebut_omission(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, justification: Justification) mut res;
+        omission_claim(cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) ref val;
         vnode_fault_streak(cluster_id: ClusterId, vnode: VNodeIndex) ref val;
 }

@@ -52,6 +52,10 @@ impl Host for Call<'_> {
         use sha2::Digest;
         sha2::Sha256::digest(data).into()
     }
+    fn sr25519_verify(&self, signer: &AccountId, message: &[u8], signature: &[u8; 64]) -> bool {
+        use subxt_signer::sr25519::{verify, PublicKey, Signature};
+        verify(&Signature(*signature), message, &PublicKey(*<AccountId as AsRef<[u8; 32]>>::as_ref(signer)))
+    }
     fn transfer(&mut self, to: AccountId, value: Balance) -> logic::Result<()> {
         let paid: Balance = self.transfers.iter().map(|(_, v)| v).sum();
         let available = self.state.balance(&self.state.contract) + self.value - paid;

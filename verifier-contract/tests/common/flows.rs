@@ -1,7 +1,7 @@
 //! The contract's main flows, written once against [`Runtime`]: the seed's worked example, and
 //! epochs of proof-of-storage with on-chain verification, faults, slashing and rebuttals.
 
-use super::proofs::{fixture, CHUNKS};
+use super::proofs::{fixture, rotated, CHUNKS};
 use super::*;
 use ddc_verifier_contract::logic::{
     seed_commitment, BucketStatus, CircuitShape, ClusterStatus, Error, FeeConfig, NodeStatus, ProofItem,
@@ -208,7 +208,7 @@ pub fn insecure_keys_need_a_dev_chain<R: Runtime>(c: &mut Contract<R>) {
     let insecure = f.shape();
     let secure = CircuitShape { challenges: insecure.challenges + 1, ..insecure };
     let insecure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (insecure, f.vk.clone(), true));
-    let secure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (secure, f.vk.clone(), false));
+    let secure_hash: [u8; 32] = c.ok(ALICE, "admin_set_verifying_key", (secure, rotated().vk.clone(), false));
     let config = verification(VerificationMode::Proofs, insecure, insecure_hash);
     assert_eq!(c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, config)), Err(Error::InsecureKey));
     let create = (2u32, nodes, String::new(), config);
@@ -232,7 +232,7 @@ pub const VALIDATOR_STAKE: Balance = 10 * TOKEN;
 pub const FALSE_REPORT: Balance = 2 * TOKEN;
 pub const MISSED_REVEAL: Balance = TOKEN;
 
-fn secret(who: u8, epoch: u64) -> [u8; 32] {
+pub fn secret(who: u8, epoch: u64) -> [u8; 32] {
     let mut s = [who; 32];
     s[..8].copy_from_slice(&epoch.to_le_bytes());
     s
@@ -263,6 +263,8 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
     let nodes = trusted_nodes(c, TOKEN, "", 1000);
     let config = verification(mode, f.shape(), vk_hash);
     let wrong = VerificationConfig { vk_hash: [0; 32], ..config };
+    let other_shape = CircuitShape { depth: f.shape().depth + 1, ..f.shape() };
+    let mismatched = VerificationConfig { shape: other_shape, ..config };
     let create = (vnode_count, nodes.clone(), String::new());
     let create_verified = |config| (vnode_count, nodes.clone(), String::new(), config);
     let clusters = |c: &mut Contract<R>| {
@@ -271,8 +273,13 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
     let count = clusters(c);
     assert_eq!(
         c.tx::<_, u32>(EVE, "cluster_create_verified", create_verified(wrong)),
-        Err(Error::VerifyingKeyMismatch),
+        Err(Error::VerifyingKeyMissing),
         "a refused config creates no cluster"
+    );
+    assert_eq!(
+        c.tx::<_, u32>(EVE, "cluster_create_verified", create_verified(mismatched)),
+        Err(Error::VerifyingKeyMismatch),
+        "the key must be for the cluster's circuit"
     );
     // Attestations clusters are verified from creation; Proofs clusters turn verification on after.
     let cluster: u32 = match mode {
@@ -289,7 +296,7 @@ pub fn pos_setup<R: Runtime>(c: &mut Contract<R>, mode: VerificationMode, vnode_
             let cluster = c.ok(EVE, "cluster_create", create);
             assert_eq!(
                 c.tx::<_, ()>(EVE, "cluster_set_verification", (cluster, wrong)),
-                Err(Error::VerifyingKeyMismatch)
+                Err(Error::VerifyingKeyMissing)
             );
             c.ok::<_, ()>(EVE, "cluster_set_verification", (cluster, config));
             cluster
@@ -324,10 +331,10 @@ impl Pos {
         c.rt.set_time(self.at(epoch, 1));
         for (vnode, node) in self.vnodes.iter().enumerate() {
             let vnode = vnode as u32;
-            c.ok::<_, ()>(provider_of(*node), "commit_root", (self.cluster, vnode, epoch, f.root(vnode), CHUNKS));
+            c.ok::<_, ()>(provider_of(*node), "commit_root", (self.cluster, vnode, epoch, f.root(vnode), CHUNKS, 0u32));
         }
         assert_eq!(
-            c.tx::<_, ()>(FERDIE, "commit_root", (self.cluster, 0u32, epoch, f.root(0), CHUNKS)),
+            c.tx::<_, ()>(FERDIE, "commit_root", (self.cluster, 0u32, epoch, f.root(0), CHUNKS, 0u32)),
             Err(Error::NotHostingNode)
         );
         for v in revealers.iter().chain(silent) {
@@ -337,7 +344,7 @@ impl Pos {
         c.rt.set_time(self.at(epoch, EPOCH / 2));
         let late = provider_of(self.vnodes[1]);
         assert_eq!(
-            c.tx::<_, ()>(late, "commit_root", (self.cluster, 1u32, epoch, f.root(1), CHUNKS)),
+            c.tx::<_, ()>(late, "commit_root", (self.cluster, 1u32, epoch, f.root(1), CHUNKS, 0u32)),
             Err(Error::WrongEpochPhase)
         );
         for v in revealers {
@@ -364,7 +371,11 @@ pub fn silent_epoch<R: Runtime>(c: &mut Contract<R>) {
     let f = fixture();
     c.rt.set_time(p.at(0, 1));
     for (vnode, node) in p.vnodes.iter().enumerate() {
-        c.ok::<_, ()>(provider_of(*node), "commit_root", (p.cluster, vnode as u32, 0u64, f.root(vnode as u32), CHUNKS));
+        c.ok::<_, ()>(
+            provider_of(*node),
+            "commit_root",
+            (p.cluster, vnode as u32, 0u64, f.root(vnode as u32), CHUNKS, 0u32),
+        );
     }
     let commitment = seed_commitment(&secret(VERA, 0), &account(VERA), p.cluster, 0);
     c.ok::<_, ()>(VERA, "seed_commit", (p.cluster, 0u64, commitment));

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod flows;
+pub mod omission;
 pub mod proofs;
 
 use ddc_verifier_contract::logic::{AccountId, Balance, Error, Event};

@@ -24,15 +24,23 @@ pub struct Proofs {
 /// Keys made once per test binary (INSECURE: seeded, for tests only).
 pub fn fixture() -> &'static Proofs {
     static F: OnceLock<Proofs> = OnceLock::new();
-    F.get_or_init(|| {
-        let params = StorageParams::new(3, 2, 32).unwrap();
-        let pk = generate_keys(&params, &mut ChaCha20Rng::seed_from_u64(5)).unwrap();
-        let vk = encode_vk(&pk.vk);
-        Proofs { params, prover: Prover::new(params, pk).unwrap(), vk }
-    })
+    F.get_or_init(|| Proofs::seeded(5))
+}
+
+/// A second key pair for the same circuit: what a key rotation registers.
+pub fn rotated() -> &'static Proofs {
+    static F: OnceLock<Proofs> = OnceLock::new();
+    F.get_or_init(|| Proofs::seeded(6))
 }
 
 impl Proofs {
+    fn seeded(seed: u64) -> Self {
+        let params = StorageParams::new(3, 2, 32).unwrap();
+        let pk = generate_keys(&params, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+        let vk = encode_vk(&pk.vk);
+        Proofs { params, prover: Prover::new(params, pk).unwrap(), vk }
+    }
+
     pub fn shape(&self) -> CircuitShape {
         CircuitShape {
             depth: self.params.depth as u8,

@@ -20,8 +20,10 @@ pub struct CircuitShape {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyingKeyRecord {
-    /// SHA-256 of `bytes`: what clusters pin.
+    /// SHA-256 of `bytes`: what clusters pin, and the key's name in storage.
     pub hash: [u8; 32],
+    /// The circuit the key verifies.
+    pub shape: CircuitShape,
     /// Derived from a public seed: anyone can forge proofs. Development only.
     pub insecure: bool,
     /// The compressed arkworks encoding.
@@ -43,7 +45,7 @@ pub enum VerificationMode {
 pub struct VerificationConfig {
     pub mode: VerificationMode,
     pub shape: CircuitShape,
-    /// The registered key for `shape` must have this hash.
+    /// The registered key the cluster's proofs are checked under; it must be for `shape`.
     pub vk_hash: [u8; 32],
     pub epoch_len_ms: u64,
     /// Stake a node bonds to serve in the cluster.
@@ -119,7 +121,9 @@ pub fn dev_chain(h: &impl Host) -> bool {
     DevChain::get(h)
 }
 pub(crate) type Verifications = Map<{ tag::VERIFICATION }, ClusterId, Verification>;
-pub(crate) type VerifyingKeys = Map<{ tag::VERIFYING_KEY }, CircuitShape, VerifyingKeyRecord>;
+/// Keys by their hash, never replaced: a rotation registers a new key and clusters move to it,
+/// so proofs under a key a commitment was made with stay checkable.
+pub(crate) type VerifyingKeys = Map<{ tag::VERIFYING_KEY }, [u8; 32], VerifyingKeyRecord>;
 
 pub fn admin_set_protocol_config(h: &mut impl Host, config: ProtocolConfig) -> Result<()> {
     perm::only_with(h, Permission::SuperAdmin)?;
@@ -134,7 +138,8 @@ pub fn protocol_config(h: &impl Host) -> ProtocolConfig {
     Protocol::get(h)
 }
 
-/// Registers the verifying key of a circuit shape; returns its hash.
+/// Registers the verifying key of a circuit shape; returns its hash. A registered key is never
+/// replaced (`VerifyingKeyExists`).
 pub fn admin_set_verifying_key(
     h: &mut impl Host,
     shape: CircuitShape,
@@ -147,20 +152,23 @@ pub fn admin_set_verifying_key(
     }
     // SHA-256 of the encoding, as `ddc_primitives::groth16::vk_hash` computes it off-chain.
     let hash = h.sha256(&vk);
-    VerifyingKeys::insert(h, &shape, &VerifyingKeyRecord { hash, insecure, bytes: vk });
+    if VerifyingKeys::contains(h, &hash) {
+        return Err(Error::VerifyingKeyExists);
+    }
+    VerifyingKeys::insert(h, &hash, &VerifyingKeyRecord { hash, shape, insecure, bytes: vk });
     h.emit(Event::VerifyingKeySet { hash, insecure });
     Ok(hash)
 }
 
-pub fn verifying_key(h: &impl Host, shape: CircuitShape) -> Option<VerifyingKeyRecord> {
-    VerifyingKeys::get(h, &shape)
+pub fn verifying_key(h: &impl Host, hash: [u8; 32]) -> Option<VerifyingKeyRecord> {
+    VerifyingKeys::get(h, &hash)
 }
 
 /// The manager turns verification on (or changes its settings; the epoch clock keeps running).
 pub fn cluster_set_verification(h: &mut impl Host, cluster_id: ClusterId, config: VerificationConfig) -> Result<()> {
     cluster::get(h, cluster_id)?.only_manager(h.caller())?;
-    let key = VerifyingKeys::get(h, &config.shape).ok_or(Error::VerifyingKeyMissing)?;
-    if key.hash != config.vk_hash {
+    let key = VerifyingKeys::get(h, &config.vk_hash).ok_or(Error::VerifyingKeyMissing)?;
+    if key.shape != config.shape {
         return Err(Error::VerifyingKeyMismatch);
     }
     if key.insecure && !DevChain::get(h) {

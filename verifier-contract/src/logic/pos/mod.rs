@@ -10,6 +10,7 @@
 
 mod commitment;
 mod config;
+mod omission;
 mod randomness;
 mod settle;
 mod stake;
@@ -17,6 +18,7 @@ mod verify;
 
 pub use commitment::*;
 pub use config::*;
+pub use omission::*;
 pub use randomness::*;
 pub use settle::*;
 pub use stake::*;

@@ -180,10 +180,11 @@ pub fn validator_list(h: &impl Host) -> Vec<AccountId> {
 
 pub(crate) fn only_validator(h: &impl Host) -> Result<AccountId> {
     let caller = h.caller();
-    match Validators::get(h, &caller) {
-        Some(v) if v.admitted => Ok(caller),
-        _ => Err(Error::NotValidator),
-    }
+    is_validator(h, &caller).then_some(caller).ok_or(Error::NotValidator)
+}
+
+pub(crate) fn is_validator(h: &impl Host, account: &AccountId) -> bool {
+    Validators::get(h, account).is_some_and(|v| v.admitted)
 }
 
 /// Takes up to `amount` of a validator's stake into the treasury.

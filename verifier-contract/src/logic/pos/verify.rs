@@ -35,13 +35,25 @@ pub struct Fault {
 /// The node that passed `(cluster, vnode, epoch)`.
 pub(crate) type Passes = Map<{ tag::PASS }, (ClusterId, VNodeIndex, Epoch), NodeId>;
 type Votes = Map<{ tag::VOTES }, (ClusterId, VNodeIndex, Epoch), Vec<AccountId>>;
-type Faults = Map<{ tag::FAULT }, (ClusterId, VNodeIndex, Epoch), Fault>;
+pub(crate) type Faults = Map<{ tag::FAULT }, (ClusterId, VNodeIndex, Epoch), Fault>;
 /// Consecutive final faults of a vnode's hosting node.
 type FaultStreaks = Map<{ tag::FAULT_STREAK }, (ClusterId, VNodeIndex), u32>;
 
 pub(crate) fn record_pass(h: &mut impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch, node_id: NodeId) {
     Passes::insert(h, &(cluster_id, vnode, epoch), &node_id);
     FaultStreaks::remove(h, &(cluster_id, vnode));
+    h.emit(Event::Passed { cluster_id, epoch, vnode, node_id });
+}
+
+/// An empty vnode's pass: it is paid (it holds nothing to lose), but its fault streak stands.
+pub(crate) fn record_empty_pass(
+    h: &mut impl Host,
+    cluster_id: ClusterId,
+    vnode: VNodeIndex,
+    epoch: Epoch,
+    node_id: NodeId,
+) {
+    Passes::insert(h, &(cluster_id, vnode, epoch), &node_id);
     h.emit(Event::Passed { cluster_id, epoch, vnode, node_id });
 }
 
@@ -70,7 +82,7 @@ fn open_epoch(h: &mut impl Host, v: &Verification, cluster_id: ClusterId, epoch:
     finalized_seed(h, cluster_id, epoch)?.ok_or(Error::NoSeed)
 }
 
-fn commitment(h: &impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Commitment> {
+pub(crate) fn commitment(h: &impl Host, cluster_id: ClusterId, vnode: VNodeIndex, epoch: Epoch) -> Result<Commitment> {
     Commitments::get(h, &(cluster_id, vnode, epoch)).ok_or(Error::NoCommitment)
 }
 
@@ -88,18 +100,23 @@ fn statement(
     (c.root, c.chunk_count, ddc_primitives::encoding::fr_to_bytes(&replica), proof)
 }
 
-/// Verifies statements under the cluster's pinned key.
+/// Verifies statements under the key their commitments were made with: one batch per key.
 fn verify_statements(
     h: &mut impl Host,
-    v: &Verification,
-    statements: &[EncodedStatement],
+    statements: &[([u8; 32], EncodedStatement)],
     entropy: &[u8; 32],
 ) -> Result<bool> {
-    let key = VerifyingKeys::get(h, &v.config.shape).ok_or(Error::VerifyingKeyMissing)?;
-    if key.hash != v.config.vk_hash {
-        return Err(Error::VerifyingKeyMismatch);
+    let mut keys: Vec<[u8; 32]> = statements.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for hash in keys {
+        let key = VerifyingKeys::get(h, &hash).ok_or(Error::VerifyingKeyMissing)?;
+        let batch: Vec<EncodedStatement> = statements.iter().filter(|(k, _)| *k == hash).map(|(_, s)| *s).collect();
+        if !h.verify_proofs(&key.bytes, &batch, entropy)? {
+            return Ok(false);
+        }
     }
-    h.verify_proofs(&key.bytes, statements, entropy)
+    Ok(true)
 }
 
 /// Verifies a batch of proofs for one epoch with one random linear combination and records a
@@ -134,10 +151,10 @@ pub fn submit_proofs(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, ite
         if Faults::contains(h, &(cluster_id, item.vnode, epoch)) {
             return Err(Error::FaultExists);
         }
-        batch.push(statement(&seed, cluster_id, item.vnode, epoch, &c, item.proof));
+        batch.push((c.vk_hash, statement(&seed, cluster_id, item.vnode, epoch, &c, item.proof)));
         vnodes.push(item.vnode);
     }
-    if !verify_statements(h, &v, &batch, &seed)? {
+    if !verify_statements(h, &batch, &seed)? {
         return Err(Error::BatchInvalid);
     }
     for item in &items {
@@ -217,9 +234,13 @@ pub fn rebut_fault(
     if h.now_ms() >= fault.reported_at_ms.saturating_add(v.config.dispute_window_ms) {
         return Err(Error::DisputeWindowClosed);
     }
+    if super::omission::omission_claim(h, cluster_id, vnode, epoch).is_some() {
+        // A proof shows the node holds what it committed, not that it committed what it owes.
+        return Err(Error::JustificationInvalid);
+    }
     let seed = finalized_seed(h, cluster_id, epoch)?.ok_or(Error::NoSeed)?;
     let c = commitment(h, cluster_id, vnode, epoch)?;
-    if !verify_statements(h, &v, &[statement(&seed, cluster_id, vnode, epoch, &c, proof)], &seed)? {
+    if !verify_statements(h, &[(c.vk_hash, statement(&seed, cluster_id, vnode, epoch, &c, proof))], &seed)? {
         return Err(Error::ProofInvalid);
     }
     Faults::remove(h, &key);
@@ -229,28 +250,45 @@ pub fn rebut_fault(
     Ok(())
 }
 
-/// Makes an unrebutted fault final once its dispute window has closed: the node's stake is
-/// slashed (the reporter's reward, the rest to the treasury). Anyone may call it.
+/// Makes an unrebutted fault final once its dispute window has closed. Anyone may call it.
 pub fn finalize_fault(h: &mut impl Host, cluster_id: ClusterId, epoch: Epoch, vnode: VNodeIndex) -> Result<Balance> {
     let v = enabled(h, cluster_id)?;
     let key = (cluster_id, vnode, epoch);
-    let mut fault = Faults::get(h, &key).filter(|f| !f.is_final).ok_or(Error::FaultDoesNotExist)?;
+    let fault = Faults::get(h, &key).filter(|f| !f.is_final).ok_or(Error::FaultDoesNotExist)?;
     if h.now_ms() < fault.reported_at_ms.saturating_add(v.config.dispute_window_ms) {
         return Err(Error::DisputeWindowOpen);
     }
-    let stake = super::stake::node_bond_get(h, cluster_id, fault.node_id).map_or(0, |b| b.amount);
-    let slashed = slash_node(h, cluster_id, fault.node_id, v.slash(stake));
-    let reward = bp_of(slashed, v.config.reporter_reward_bp);
-    cluster::pay(h, fault.reporter, reward)?;
+    super::omission::forget_claim(h, &key);
+    fault_final(h, &v, key, fault.node_id, fault.reporter)
+}
+
+/// A final fault: the vnode's pass (if any) is revoked, the node's stake slashed (the reporter's
+/// reward, the rest to the treasury; no reward for the zero account, the contract itself), and
+/// the vnode's streak grows.
+pub(crate) fn fault_final(
+    h: &mut impl Host,
+    v: &Verification,
+    key: (ClusterId, VNodeIndex, Epoch),
+    node_id: NodeId,
+    reporter: AccountId,
+) -> Result<Balance> {
+    let (cluster_id, vnode, epoch) = key;
+    let stake = super::stake::node_bond_get(h, cluster_id, node_id).map_or(0, |b| b.amount);
+    let slashed = slash_node(h, cluster_id, node_id, v.slash(stake));
+    let reward = if reporter == crate::logic::zero_account() { 0 } else { bp_of(slashed, v.config.reporter_reward_bp) };
+    cluster::pay(h, reporter, reward)?;
     account::to_treasury(h, slashed - reward);
-    credit(h, cluster_id, fault.reporter, 1);
-    fault.is_final = true;
+    if super::stake::is_validator(h, &reporter) {
+        credit(h, cluster_id, reporter, 1);
+    }
+    Passes::remove(h, &key);
+    let fault = Fault { node_id, reporter, reported_at_ms: h.now_ms(), is_final: true };
     Faults::insert(h, &key, &fault);
     let streak = vnode_fault_streak(h, cluster_id, vnode).saturating_add(1);
     FaultStreaks::insert(h, &(cluster_id, vnode), &streak);
-    h.emit(Event::FaultFinal { cluster_id, epoch, vnode, node_id: fault.node_id, slashed });
+    h.emit(Event::FaultFinal { cluster_id, epoch, vnode, node_id, slashed });
     if streak >= v.config.max_consecutive_faults {
-        h.emit(Event::VNodeFlagged { cluster_id, vnode, node_id: fault.node_id, faults: streak });
+        h.emit(Event::VNodeFlagged { cluster_id, vnode, node_id, faults: streak });
     }
     Ok(slashed)
 }
