@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use ddc_primitives::groth16::PROOF_BYTES;
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, NodeId, VNodeIndex};
 use ddc_verifier_contract::logic::{
-    Account, Bond, BucketStatus, ClusterStatus, Commitment, EpochInfo, Error as ContractError, Fault, NodeStatus,
+    self, Account, Bond, BucketStatus, ClusterStatus, Commitment, EpochInfo, Error as ContractError, Fault, NodeStatus,
     ProofItem, Verification, VerifyingKeyRecord,
 };
 use ddc_verifier_contract::native::selector;
@@ -114,11 +114,17 @@ pub trait Ddc: ChainClient {
     async fn node_bond_get(&self, cluster_id: ClusterId, node_id: NodeId) -> Result<Option<Bond>, ChainError> {
         self.query("node_bond_get", (cluster_id, node_id)).await
     }
-    async fn verifying_key(
+    /// A registered key by its hash (keys are never replaced).
+    async fn verifying_key(&self, hash: [u8; 32]) -> Result<Option<VerifyingKeyRecord>, ChainError> {
+        self.query("verifying_key", hash).await
+    }
+    async fn omission_claim(
         &self,
-        shape: ddc_verifier_contract::logic::CircuitShape,
-    ) -> Result<Option<VerifyingKeyRecord>, ChainError> {
-        self.query("verifying_key", shape).await
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+    ) -> Result<Option<logic::Receipt>, ChainError> {
+        self.query("omission_claim", (cluster_id, vnode, epoch)).await
     }
     async fn validator_list(&self) -> Result<Vec<AccountId>, ChainError> {
         self.query("validator_list", ()).await
@@ -137,8 +143,9 @@ pub trait Ddc: ChainClient {
         epoch: Epoch,
         root: [u8; 32],
         chunk_count: u64,
+        generation: u32,
     ) -> Result<(), ChainError> {
-        self.act(0, "commit_root", (cluster_id, vnode, epoch, root, chunk_count)).await
+        self.act(0, "commit_root", (cluster_id, vnode, epoch, root, chunk_count, generation)).await
     }
     async fn seed_commit(&self, cluster_id: ClusterId, epoch: Epoch, commitment: [u8; 32]) -> Result<(), ChainError> {
         self.act(0, "seed_commit", (cluster_id, epoch, commitment)).await
@@ -168,6 +175,24 @@ pub trait Ddc: ChainClient {
         proof: [u8; PROOF_BYTES],
     ) -> Result<(), ChainError> {
         self.act(0, "rebut_fault", (cluster_id, epoch, vnode, proof)).await
+    }
+    /// Shows a node's signed receipt against its commitment of `epoch`.
+    async fn report_omission(
+        &self,
+        receipt: logic::Receipt,
+        signature: [u8; 64],
+        epoch: Epoch,
+    ) -> Result<(), ChainError> {
+        self.act(0, "report_omission", (receipt, signature, epoch)).await
+    }
+    async fn rebut_omission(
+        &self,
+        cluster_id: ClusterId,
+        vnode: VNodeIndex,
+        epoch: Epoch,
+        justification: logic::Justification,
+    ) -> Result<(), ChainError> {
+        self.act(0, "rebut_omission", (cluster_id, vnode, epoch, justification)).await
     }
     async fn finalize_fault(
         &self,

@@ -104,6 +104,11 @@ fn proofs_mode_epochs_on_the_embedded_chain() {
 }
 
 #[test]
+fn receipts_catch_omission_on_the_embedded_chain() {
+    common::omission::receipts_catch_omission(&mut embedded());
+}
+
+#[test]
 fn attestation_mode_on_the_embedded_chain() {
     flows::attestation_epoch(&mut embedded());
 }

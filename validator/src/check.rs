@@ -8,6 +8,7 @@ use ddc_primitives::groth16::{
 };
 use ddc_primitives::merkle::{MerklePath, TreeShape};
 use ddc_primitives::packing::leaf_hash;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A proof to check against its statement.
@@ -25,6 +26,21 @@ pub struct Verdicts<T> {
     pub batch_time: Duration,
     /// Time spent on single checks after a failed batch.
     pub single_time: Duration,
+}
+
+/// [`check`] for candidates under several keys (commitments made before and after a rotation):
+/// one batch per key, verdicts merged.
+pub fn check_grouped<T: Clone>(groups: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<T>>)>) -> Verdicts<T> {
+    let mut all =
+        Verdicts { valid: Vec::new(), invalid: Vec::new(), batch_time: Duration::ZERO, single_time: Duration::ZERO };
+    for (pvk, candidates) in groups {
+        let v = check(&pvk, candidates);
+        all.valid.extend(v.valid);
+        all.invalid.extend(v.invalid);
+        all.batch_time += v.batch_time;
+        all.single_time += v.single_time;
+    }
+    all
 }
 
 pub fn check<T: Clone>(pvk: &PreparedVerifyingKey<Bn254>, candidates: Vec<Candidate<T>>) -> Verdicts<T> {

@@ -4,7 +4,7 @@
 //! faults this validator reported once their dispute window closed; settle revenues.
 
 use crate::assignment::rank;
-use crate::check::{check, check_chunk, Candidate};
+use crate::check::{check_chunk, check_grouped, Candidate};
 use crate::config::ValidatorConfig;
 use crate::fetch::{FetchError, Fetcher};
 use crate::metrics::Metrics;
@@ -73,18 +73,16 @@ impl Validator {
         }
     }
 
-    async fn prepared_key(&self, v: &Verification) -> Result<Arc<PreparedVerifyingKey<Bn254>>, EpochError> {
-        if let Some(k) = self.keys.lock().expect("keys lock").get(&v.config.vk_hash) {
+    /// The prepared key a commitment's proofs are checked under, by its hash.
+    async fn prepared_key(&self, hash: [u8; 32]) -> Result<Arc<PreparedVerifyingKey<Bn254>>, EpochError> {
+        if let Some(k) = self.keys.lock().expect("keys lock").get(&hash) {
             return Ok(k.clone());
         }
         let record = self
             .chain
-            .verifying_key(v.config.shape)
+            .verifying_key(hash)
             .await?
-            .ok_or_else(|| EpochError::Key("no key registered for the cluster's circuit".into()))?;
-        if record.hash != v.config.vk_hash {
-            return Err(EpochError::Key("the registered key is not the one the cluster pinned".into()));
-        }
+            .ok_or_else(|| EpochError::Key(format!("no key {} is registered", hex::encode(hash))))?;
         if record.insecure {
             tracing::warn!("the cluster's verifying key is an INSECURE development key: local networks only");
         }
@@ -269,7 +267,6 @@ async fn verify_epoch(
     verification: Verification,
 ) -> Result<(), EpochError> {
     let chain = &v.chain;
-    let pvk = v.prepared_key(&verification).await?;
     let head = chain.head().await?;
     let window = verification.proof_deadline(epoch).saturating_sub(head.now_ms);
     // Results must land before the deadline, by the chain's clock (never the machine's, which
@@ -312,11 +309,8 @@ async fn verify_epoch(
                 // Committed roots are canonical (the contract checks), so this always decodes.
                 let Some(root) = fr_from_bytes(&cm.root) else { continue };
                 let seed = replica_seed(&seed, c, d.vnode, cm.node_id, epoch);
-                candidates.push(Candidate {
-                    tag: i,
-                    public: PublicInputs { root, chunk_count: cm.chunk_count, seed },
-                    proof,
-                });
+                let public = PublicInputs { root, chunk_count: cm.chunk_count, seed };
+                candidates.push((cm.vk_hash, Candidate { tag: i, public, proof }));
                 proofs.insert(d.vnode, proof);
             }
             (Outcome::Proof(_), None) => unreachable!("a proof is only fetched for a commitment"),
@@ -329,7 +323,16 @@ async fn verify_epoch(
         }
     }
     let n = candidates.len();
-    let verdicts = tokio::task::spawn_blocking(move || check(&pvk, candidates))
+    // Proofs are checked under the key each commitment was made with.
+    let mut groups: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<usize>>)> = Vec::new();
+    for (hash, candidate) in candidates {
+        let pvk = v.prepared_key(hash).await?;
+        match groups.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &pvk)) {
+            Some((_, group)) => group.push(candidate),
+            None => groups.push((pvk, vec![candidate])),
+        }
+    }
+    let verdicts = tokio::task::spawn_blocking(move || check_grouped(groups))
         .await
         .map_err(|e| EpochError::Key(format!("verification task: {e}")))?;
     let path = if verdicts.invalid.is_empty() { "batch" } else { "batch_then_single" };
