@@ -2,6 +2,7 @@
 //! so memory stays flat for any object size. The `ddc` CLI and the tests use it.
 
 use crate::auth::{RequestAuth, EMPTY_SHA256};
+use crate::receipt;
 use crate::server::objects::{Listing, WriteReceipt};
 use crate::storage::index::ReplicaState;
 use ddc_chain::Signer;
@@ -43,9 +44,35 @@ impl ObjectClient {
     }
 
     fn request(&self, method: reqwest::Method, path: &str, sha: [u8; 32]) -> reqwest::RequestBuilder {
+        self.signed(method, path, sha, None)
+    }
+
+    /// A put (content `sha`) or delete (`sha` None) of `key`, with the owner's signed order.
+    fn write(
+        &self,
+        method: reqwest::Method,
+        bucket: BucketId,
+        key: &str,
+        sha: Option<[u8; 32]>,
+    ) -> reqwest::RequestBuilder {
+        self.signed(method, &object_path(bucket, key), sha.unwrap_or(EMPTY_SHA256), Some((bucket, key, sha)))
+    }
+
+    fn signed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        sha: [u8; 32],
+        write: Option<(BucketId, &str, Option<[u8; 32]>)>,
+    ) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
         if let Some(s) = &self.signer {
-            for (k, v) in RequestAuth::sign(s, method.as_str(), path, sha).headers() {
+            let auth = RequestAuth::sign(s, method.as_str(), path, sha);
+            if let Some((bucket, key, digest)) = write {
+                let order = receipt::order(bucket, key, auth.timestamp_ms, digest);
+                req = req.header(receipt::ORDER, hex::encode(receipt::sign_order(s, &order)));
+            }
+            for (k, v) in auth.headers() {
                 req = req.header(k, v);
             }
         }
@@ -69,7 +96,7 @@ impl ObjectClient {
 
     pub async fn put_bytes(&self, bucket: BucketId, key: &str, data: Vec<u8>) -> Result<WriteReceipt, ClientError> {
         let sha: [u8; 32] = Sha256::digest(&data).into();
-        let resp = self.send(self.request(reqwest::Method::PUT, &object_path(bucket, key), sha).body(data)).await?;
+        let resp = self.send(self.write(reqwest::Method::PUT, bucket, key, Some(sha)).body(data)).await?;
         json(resp).await
     }
 
@@ -103,7 +130,7 @@ impl ObjectClient {
             piece
         });
         let req = self
-            .request(reqwest::Method::PUT, &object_path(bucket, key), hasher.finalize().into())
+            .write(reqwest::Method::PUT, bucket, key, Some(hasher.finalize().into()))
             .header(reqwest::header::CONTENT_LENGTH, len)
             .body(reqwest::Body::wrap_stream(stream));
         json(self.send(req).await?).await
@@ -161,7 +188,7 @@ impl ObjectClient {
     }
 
     pub async fn delete(&self, bucket: BucketId, key: &str) -> Result<WriteReceipt, ClientError> {
-        json(self.send(self.request(reqwest::Method::DELETE, &object_path(bucket, key), EMPTY_SHA256)).await?).await
+        json(self.send(self.write(reqwest::Method::DELETE, bucket, key, None)).await?).await
     }
 
     /// The node's replicas with their current roots.

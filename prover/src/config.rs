@@ -81,6 +81,11 @@ pub struct NodeConfig {
     /// Never set it on a real node.
     #[serde(default)]
     pub chaos_drop_fraction: f64,
+    /// FAULT INJECTION: commit only each replica's first chunk, as a node that kept one chunk
+    /// of what it acknowledged would. Its proofs still verify; its users' receipts convict it.
+    /// Never set it on a real node.
+    #[serde(default)]
+    pub chaos_shrink: bool,
 }
 
 fn default_listen() -> SocketAddr {

@@ -129,10 +129,18 @@ async fn step(state: &Shared, p: &mut Progress, stop: &CancellationToken) -> Res
     p.events_from = batch.head + 1;
     for (_, events) in batch.blocks {
         for event in events {
-            if let Event::FaultReported { cluster_id, epoch, vnode, node_id, .. } = event {
-                if cluster_id == c && node_id == state.node_id {
+            match event {
+                Event::FaultReported { cluster_id, epoch, vnode, node_id, .. }
+                    if cluster_id == c && node_id == state.node_id =>
+                {
                     tokio::spawn(rebut(state.clone(), epoch, vnode));
                 }
+                Event::OmissionReported { cluster_id, epoch, vnode, node_id, is_final: false, .. }
+                    if cluster_id == c && node_id == state.node_id =>
+                {
+                    tokio::spawn(rebut_omission(state.clone(), epoch, vnode));
+                }
+                _ => {}
             }
         }
     }
@@ -175,6 +183,7 @@ async fn ensure_bonded(state: &Shared, stake: u128) -> Result<(), ChainError> {
 async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool, ChainError> {
     let (c, s) = (state.cluster_id, state.storage.clone());
     let min_dead = state.config.compact_min_chunks;
+    let shrink_to = state.config.chaos_shrink.then_some(1);
     let record = tokio::task::spawn_blocking(move || -> Result<_, crate::storage::StorageError> {
         if s.commit(c, vnode, epoch)?.is_none() {
             let meta = s.replica_meta((c, vnode))?;
@@ -184,12 +193,15 @@ async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool,
                 tracing::info!(vnode, dead, chunks = after.chunks, "compacted replica");
             }
         }
-        s.record_commit(c, vnode, epoch)
+        s.record_commit(c, vnode, epoch, shrink_to)
     })
     .await
     .map_err(|e| ChainError::Protocol(format!("commit task: {e}")))?
     .map_err(|e| ChainError::Protocol(format!("local commitment of vnode {vnode}: {e}")))?;
-    match state.view.chain().commit_root(c, vnode, epoch, record.root, record.chunk_count).await {
+    if shrink_to.is_some() {
+        tracing::warn!(vnode, epoch, chunks = record.chunk_count, "FAULT INJECTION: committing a shrunk replica");
+    }
+    match state.view.chain().commit_root(c, vnode, epoch, record.root, record.chunk_count, record.generation).await {
         Ok(()) => {}
         Err(ChainError::Contract(ContractError::AlreadyCommitted)) => return Ok(false),
         Err(e) => return Err(e),
@@ -234,5 +246,28 @@ async fn rebut(state: Shared, epoch: Epoch, vnode: VNodeIndex) {
     match result {
         Ok(()) => tracing::info!(vnode, epoch, "rebutted a fault report with the proof"),
         Err(e) => tracing::warn!(vnode, epoch, "cannot rebut the fault report: {e}"),
+    }
+}
+
+/// Answers an omission report with the owner's newer order for the object (it was deleted or
+/// overwritten before the compaction) or with a receipt of where the object moved.
+async fn rebut_omission(state: Shared, epoch: Epoch, vnode: VNodeIndex) {
+    let chain = state.view.chain().clone();
+    let c = state.cluster_id;
+    let result = async {
+        let claim =
+            chain.omission_claim(c, vnode, epoch).await?.ok_or_else(|| ChainError::Protocol("no claim".into()))?;
+        let s = state.clone();
+        let justification = tokio::task::spawn_blocking(move || crate::receipt::justify(&s, &claim, epoch))
+            .await
+            .map_err(|e| ChainError::Protocol(format!("justification task: {e}")))?
+            .map_err(|e| ChainError::Protocol(e.to_string()))?
+            .ok_or_else(|| ChainError::Protocol("the object is neither superseded nor held".into()))?;
+        chain.rebut_omission(c, vnode, epoch, justification).await
+    }
+    .await;
+    match result {
+        Ok(()) => tracing::info!(vnode, epoch, "answered an omission report"),
+        Err(e) => tracing::warn!(vnode, epoch, "cannot answer the omission report: {e}"),
     }
 }

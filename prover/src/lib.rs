@@ -12,6 +12,8 @@ pub mod ingest;
 pub mod metrics;
 pub mod peers;
 pub mod prove;
+pub mod receipt;
+pub mod receipt_store;
 pub mod resync;
 pub mod ring;
 pub mod server;

@@ -12,7 +12,8 @@ use std::time::Duration;
 pub const FORWARDED: &str = "x-ddc-forwarded";
 
 /// Headers of a user's request that a forward carries along.
-const CARRIED: [&str; 6] = [
+const CARRIED: [&str; 7] = [
+    crate::receipt::ORDER,
     crate::auth::ACCOUNT,
     crate::auth::TIMESTAMP,
     crate::auth::NONCE,

@@ -120,12 +120,15 @@ pub async fn resync_vnode(state: &Shared, vnode: VNodeIndex, resume: bool) -> Re
         }
         let s = state.storage.clone();
         let written = if e.meta.deleted {
-            tokio::task::spawn_blocking(move || s.delete(c, vnode, e.bucket, &e.key, e.meta.version)).await
+            tokio::task::spawn_blocking(move || {
+                s.delete(c, vnode, e.bucket, &e.key, e.meta.version, e.meta.order_signature)
+            })
+            .await
         } else {
             let file = fetch(state, vnode, &e).await?;
             tokio::task::spawn_blocking(move || {
                 let m = &e.meta;
-                s.put(c, vnode, e.bucket, &e.key, m.version, m.sha256, m.len, &mut open(&file)?)
+                s.put(c, vnode, e.bucket, &e.key, m.version, m.sha256, m.len, &mut open(&file)?, m.order_signature)
             })
             .await
         };

@@ -12,6 +12,7 @@ use ddc_primitives::encoding::fr_from_bytes;
 use ddc_primitives::groth16::{decode_proof, decode_vk, verify, PublicInputs};
 use ddc_prover::auth::RequestAuth;
 use ddc_prover::client::{object_path, ClientError, ObjectClient};
+use ddc_prover::receipt;
 use ddc_prover::ring::placement;
 use ddc_prover::server::internal::ProofRequest;
 use std::collections::BTreeMap;
@@ -75,6 +76,16 @@ async fn a_network_of_nodes_stores_serves_proves_and_heals() {
         let want = placement(b, &key, 8, 3);
         assert_eq!(receipt.replicas.iter().map(|r| r.vnode).collect::<Vec<_>>(), want);
         assert!(receipt.replicas.iter().all(|r| r.durable && r.node_id == topo[r.vnode as usize]), "{receipt:?}");
+        // Every replica answers with a receipt its node's provider signed, for this write.
+        for r in &receipt.replicas {
+            let signed = r.receipt.expect("a receipt per stored replica");
+            let provider = chain.node_get(r.node_id).await.unwrap().node.provider_id;
+            assert!(signed.signed_by(&provider), "{signed:?}");
+            assert_eq!((signed.vnode, signed.version, signed.chunks > 0), (r.vnode, receipt.version, true));
+            let mut forged = signed;
+            forged.chunks -= 1;
+            assert!(!forged.signed_by(&provider));
+        }
         stored.insert(key, data(i));
     }
     // Reads through any node, whole or ranged; each replica's node holds its copy.
@@ -128,11 +139,19 @@ async fn a_network_of_nodes_stores_serves_proves_and_heals() {
     let once = |auth: RequestAuth| {
         let mut req =
             reqwest::Client::new().put(format!("{}{}", nodes[1].url, object_path(b, "once"))).body(vec![1u8; 10]);
+        let order = receipt::order(b, "once", auth.timestamp_ms, Some(sha));
+        req = req.header(receipt::ORDER, hex::encode(receipt::sign_order(&user, &order)));
         for (k, v) in auth.headers() {
             req = req.header(k, v);
         }
         req.send()
     };
+    let unordered = RequestAuth::sign(&user, "PUT", &object_path(b, "once"), sha);
+    let mut req = reqwest::Client::new().put(format!("{}{}", nodes[1].url, object_path(b, "once"))).body(vec![1u8; 10]);
+    for (k, v) in unordered.headers() {
+        req = req.header(k, v);
+    }
+    assert_eq!(req.send().await.unwrap().status(), 400, "a write without the owner's signed order");
     assert_eq!(once(forged).await.unwrap().status(), 401, "signature over another timestamp");
     assert_eq!(once(auth.clone()).await.unwrap().status(), 201);
     assert_eq!(once(auth).await.unwrap().status(), 401, "replay");

@@ -4,6 +4,7 @@
 use super::error::{ApiError, ApiResult};
 use crate::auth::{now_ms, RequestAuth};
 use crate::peers::{failure, forward, FORWARDED};
+use crate::receipt::{self, order_signed_by, SignedReceipt, ORDER};
 use crate::ring::placement;
 use crate::state::{NodeState, Shared};
 use crate::storage::index::ObjectMeta;
@@ -15,7 +16,9 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ddc_chain::AccountId;
 use ddc_primitives::ids::{BucketId, NodeId, VNodeIndex};
+use ddc_verifier_contract::logic::Order;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,6 +38,10 @@ pub struct ReplicaOutcome {
     pub durable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The hosting node's signed receipt; none where nothing was stored for this version (a
+    /// newer one had arrived first) or the replica failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<SignedReceipt>,
 }
 
 /// The answer to a put or delete.
@@ -166,6 +173,24 @@ enum WriteOp {
     Delete,
 }
 
+/// The owner's signed order of a write: required, and it must be the request's.
+fn signed_order(headers: &HeaderMap, account: &AccountId, order: &Order) -> ApiResult<[u8; 64]> {
+    let signature = headers
+        .get(ORDER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| hex::decode(v.trim_start_matches("0x")).ok())
+        .and_then(|v| <[u8; 64]>::try_from(v).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("a write needs header {ORDER}: the owner's signed order (docs/api.md)"))
+        })?;
+    if !order_signed_by(account, order, &signature) {
+        return Err(ApiError::unauthorized(format!(
+            "header {ORDER} is not the signer's signature of this write's order"
+        )));
+    }
+    Ok(signature)
+}
+
 /// Applies a write to the replicas of the placement: the local ones here, the others through
 /// their nodes (unless this request was itself forwarded). Returns every replica's outcome.
 async fn replicate(
@@ -174,7 +199,7 @@ async fn replicate(
     targets: &[VNodeIndex],
     forwarded: bool,
     (bucket, key, version): (BucketId, &str, u64),
-    op: &WriteOp,
+    (op, order, order_signature): (&WriteOp, Order, [u8; 64]),
     (method, uri, headers): (&Method, &Uri, &HeaderMap),
 ) -> Vec<ReplicaOutcome> {
     let mut outcomes = Vec::new();
@@ -189,25 +214,45 @@ async fn replicate(
                         tokio::task::spawn_blocking(move || {
                             let mut file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
                             s.storage
-                                .put(s.cluster_id, vnode, bucket, &key, version, sha256, len, &mut file)
+                                .put(
+                                    s.cluster_id,
+                                    vnode,
+                                    bucket,
+                                    &key,
+                                    version,
+                                    sha256,
+                                    len,
+                                    &mut file,
+                                    Some(order_signature),
+                                )
                                 .map_err(|e| e.to_string())
                         })
                         .await
                     }
                     WriteOp::Delete => {
                         tokio::task::spawn_blocking(move || {
-                            s.storage.delete(s.cluster_id, vnode, bucket, &key, version).map_err(|e| e.to_string())
+                            s.storage
+                                .delete(s.cluster_id, vnode, bucket, &key, version, Some(order_signature))
+                                .map_err(|e| e.to_string())
                         })
                         .await
                     }
                 };
                 let result = result.unwrap_or_else(|e| Err(e.to_string()));
                 state.observe_replica(vnode);
+                let stored = match &result {
+                    Ok(Written::Stored(meta)) => Some(meta),
+                    Ok(Written::Superseded(meta)) if meta.version == version => Some(meta),
+                    _ => None,
+                };
+                let receipt = stored
+                    .map(|m| SignedReceipt::issue(&state.signer, (state.cluster_id, vnode, state.node_id), order, m));
                 outcomes.push(ReplicaOutcome {
                     vnode,
                     node_id: state.node_id,
                     durable: matches!(result, Ok(Written::Stored(_)) | Ok(Written::Superseded(_))),
                     error: result.err(),
+                    receipt,
                 });
             }
             Some(n) if !forwarded => remote.entry(n).or_default().push(vnode),
@@ -230,7 +275,13 @@ async fn replicate(
             Ok(receipt) => receipt.replicas,
             Err(e) => vnodes
                 .iter()
-                .map(|v| ReplicaOutcome { vnode: *v, node_id: *node, durable: false, error: Some(e.clone()) })
+                .map(|v| ReplicaOutcome {
+                    vnode: *v,
+                    node_id: *node,
+                    durable: false,
+                    error: Some(e.clone()),
+                    receipt: None,
+                })
                 .collect(),
         }
     });
@@ -272,8 +323,18 @@ async fn write(
         None => (None, WriteOp::Delete, 0, auth.content_sha256),
     };
     let version = auth.timestamp_ms;
-    let replicas =
-        replicate(&state, &topo, &targets, forwarded, (bucket, &key, version), &op, (&method, &uri, &headers)).await;
+    let order = receipt::order(bucket, &key, version, matches!(op, WriteOp::Put { .. }).then_some(sha256));
+    let order_signature = signed_order(&headers, &auth.account, &order)?;
+    let replicas = replicate(
+        &state,
+        &topo,
+        &targets,
+        forwarded,
+        (bucket, &key, version),
+        (&op, order, order_signature),
+        (&method, &uri, &headers),
+    )
+    .await;
     let durable = replicas.iter().filter(|o| o.durable).count();
     let quorum = match state.config.write_quorum {
         0 => targets.len(),

@@ -25,7 +25,7 @@ pub const LOCATIONS: TableDefinition<(ClusterId, VNodeIndex, BucketId, &str, u64
 pub const MANIFESTS: TableDefinition<(ClusterId, VNodeIndex), &[u8]> = TableDefinition::new("manifests");
 
 /// One object version in one vnode replica.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectMeta {
     /// The signed request's timestamp (ms): the newest version wins, replays of older ones are no-ops.
     pub version: u64,
@@ -37,6 +37,32 @@ pub struct ObjectMeta {
     /// The log generation the chunks are in (compaction starts a new one).
     pub generation: u32,
     pub deleted: bool,
+    /// The first epoch whose commitment must hold this version: the one after the replica's
+    /// last commitment when it was written (what its receipts promise).
+    #[serde(default)]
+    pub liable_from: Epoch,
+    /// The owner's signature of the write's order: the node's evidence, after it compacted the
+    /// version away, that the owner deleted or overwrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "signature")]
+    pub order_signature: Option<[u8; 64]>,
+}
+
+/// An optional 64-byte signature as hex.
+mod signature {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(sig: &Option<[u8; 64]>, s: S) -> Result<S::Ok, S::Error> {
+        match sig {
+            Some(sig) => s.serialize_str(&hex::encode(sig)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 64]>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        let bytes = hex::decode(text).map_err(D::Error::custom)?;
+        bytes.try_into().map(Some).map_err(|_| D::Error::custom("a signature is 64 bytes"))
+    }
 }
 
 /// A vnode replica's state: its current log generation and how much of it is acknowledged.
@@ -51,6 +77,9 @@ pub struct ReplicaMeta {
     /// commitments made before a compaction.
     #[serde(default)]
     pub retired: Vec<(u32, u64)>,
+    /// The newest epoch this replica recorded a commitment for.
+    #[serde(default)]
+    pub last_commit: Option<Epoch>,
 }
 
 /// What this node committed on-chain for a vnode in an epoch.

@@ -210,8 +210,9 @@ impl Storage {
         sha256: [u8; 32],
         len: u64,
         src: &mut impl Read,
+        order_signature: Option<[u8; 64]>,
     ) -> Result<Written, StorageError> {
-        let template = ObjectMeta { version, len, sha256, first_chunk: 0, chunks: 0, generation: 0, deleted: false };
+        let template = ObjectMeta { version, len, sha256, order_signature, ..ObjectMeta::default() };
         self.write((cluster, vnode), bucket, key, template, src, None)
     }
 
@@ -222,9 +223,9 @@ impl Storage {
         bucket: BucketId,
         key: &str,
         version: u64,
+        order_signature: Option<[u8; 64]>,
     ) -> Result<Written, StorageError> {
-        let template =
-            ObjectMeta { version, len: 0, sha256: [0; 32], first_chunk: 0, chunks: 0, generation: 0, deleted: true };
+        let template = ObjectMeta { version, deleted: true, order_signature, ..ObjectMeta::default() };
         self.write((cluster, vnode), bucket, key, template, &mut std::io::empty(), None)
     }
 
@@ -264,7 +265,8 @@ impl Storage {
         }
         let (first_chunk, chunks) =
             if template.len > 0 { slot.replica.append(src, template.len)? } else { (slot.replica.len(), 0) };
-        let meta = ObjectMeta { first_chunk, chunks, generation: slot.meta.generation, ..template };
+        let liable_from = slot.meta.last_commit.map_or(0, |e| e + 1);
+        let meta = ObjectMeta { first_chunk, chunks, generation: slot.meta.generation, liable_from, ..template };
         let mut replica_meta = slot.meta.clone();
         replica_meta.chunks = slot.replica.len();
         if !meta.deleted {
@@ -387,27 +389,32 @@ impl Storage {
     }
 
     /// Records this node's commitment of a replica's current state for `epoch` (idempotent: the
-    /// first record stays).
+    /// first record stays). FAULT INJECTION (devnet and tests only): `shrink_to` commits only
+    /// that many leading chunks, as a node that keeps less than it acknowledged would.
     pub fn record_commit(
         &self,
         cluster: ClusterId,
         vnode: VNodeIndex,
         epoch: Epoch,
+        shrink_to: Option<u64>,
     ) -> Result<CommitRecord, StorageError> {
         if let Some(c) = self.commit(cluster, vnode, epoch)? {
             return Ok(c);
         }
         let slot = self.slot((cluster, vnode))?;
-        let slot = slot.lock().expect("slot lock");
+        let mut slot = slot.lock().expect("slot lock");
         let tree = slot.replica.tree();
-        let record = CommitRecord {
-            generation: slot.meta.generation,
-            root: fr_to_bytes(&tree.root()?),
-            chunk_count: tree.len(),
-        };
+        let chunk_count = shrink_to.map_or(tree.len(), |n| n.min(tree.len()));
+        let root = fr_to_bytes(&tree.snapshot(chunk_count)?.root());
+        let record = CommitRecord { generation: slot.meta.generation, root, chunk_count };
+        // Writes from now on are owed from the next epoch's commitment on (their receipts say so).
+        let mut meta = slot.meta.clone();
+        meta.last_commit = Some(meta.last_commit.map_or(epoch, |e| e.max(epoch)));
         let tx = self.db.begin_write()?;
         tx.open_table(COMMITS)?.insert((cluster, vnode, epoch), encode(&record).as_slice())?;
+        tx.open_table(REPLICAS)?.insert((cluster, vnode), encode(&meta).as_slice())?;
         tx.commit()?;
+        slot.meta = meta;
         Ok(record)
     }
 
@@ -550,6 +557,39 @@ impl Storage {
         table.get((cluster, vnode))?.map(|v| decode(v.value())).transpose()
     }
 
+    /// The current version of the object of `bucket` whose key hashes to `key_hash`.
+    pub fn by_key_hash(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        bucket: BucketId,
+        key_hash: &[u8; 32],
+    ) -> Result<Option<(String, ObjectMeta)>, StorageError> {
+        use sha2::{Digest, Sha256};
+        Ok(self.entries(cluster, vnode)?.into_iter().find_map(|e| {
+            (e.bucket == bucket && Sha256::digest(e.key.as_bytes()).as_slice() == key_hash).then_some((e.key, e.meta))
+        }))
+    }
+
+    /// Where `version` of an object sits in log `generation`, if it was appended there.
+    pub fn located(
+        &self,
+        cluster: ClusterId,
+        vnode: VNodeIndex,
+        generation: u32,
+        (bucket, key, version): (BucketId, &str, u64),
+    ) -> Result<Option<ObjectMeta>, StorageError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(JOURNAL)?;
+        for row in table.range((cluster, vnode, generation, 0)..=(cluster, vnode, generation, u64::MAX))? {
+            let e: ManifestEntry = decode(row?.1.value())?;
+            if (e.bucket, e.key.as_str(), e.meta.version) == (bucket, key, version) {
+                return Ok(Some(e.meta));
+            }
+        }
+        Ok(None)
+    }
+
     /// Chunks of a replica held by deleted or overwritten objects.
     pub fn dead_chunks(&self, cluster: ClusterId, vnode: VNodeIndex) -> Result<u64, StorageError> {
         let meta = self.replica_meta((cluster, vnode))?;
@@ -591,7 +631,7 @@ impl Storage {
         }
         let mut retired = old.retired.clone();
         retired.push((old.generation, old.chunks));
-        let new = ReplicaMeta { generation, chunks: fresh.len(), live_chunks: fresh.len(), retired };
+        let new = ReplicaMeta { generation, chunks: fresh.len(), live_chunks: fresh.len(), retired, ..old };
         let tx = self.db.begin_write()?;
         {
             let mut objects = tx.open_table(OBJECTS)?;

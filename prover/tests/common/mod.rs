@@ -125,6 +125,7 @@ impl Net {
             peer_timeout_ms: 10_000,
             compact_min_chunks: 1 << 20,
             chaos_drop_fraction: 0.0,
+            chaos_shrink: false,
         }
     }
 
