@@ -133,6 +133,14 @@ enum Command {
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
+    /// The write receipts the nodes signed for you: list them, or check them against the
+    /// nodes' commitments and report on-chain those that leave your data out.
+    Receipts {
+        #[command(subcommand)]
+        command: commands::objects::ReceiptsCommand,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
     /// Start a whole local network: chain, nodes, validators, a workload, a live dashboard.
     Devnet(commands::devnet::DevnetArgs),
 }
@@ -172,6 +180,7 @@ fn main() -> ExitCode {
         Command::Get { bucket, key, out, user } => commands::objects::get(user, bucket, key, out),
         Command::Ls { bucket, prefix, user } => commands::objects::ls(user, bucket, prefix),
         Command::Rm { bucket, key, user } => commands::objects::rm(user, bucket, key),
+        Command::Receipts { command, user } => commands::objects::receipts(user, command),
         Command::Validator(args) => commands::validator::run(args),
         Command::Devnet(args) => commands::devnet::run_devnet(args),
     };

@@ -22,8 +22,9 @@ pub struct DevnetConfig {
     pub validators: usize,
     /// Validators assigned to each replica per epoch.
     pub quorum: u32,
-    /// The last `faulty` nodes silently drop `drop_fraction` of their chunks.
+    /// The last `faulty` nodes misbehave as `fault` says.
     pub faulty: usize,
+    pub fault: Fault,
     pub drop_fraction: f64,
     pub epoch_ms: u64,
     pub block_ms: u64,
@@ -37,6 +38,17 @@ pub struct DevnetConfig {
     /// The chain's clock moves phase by phase once each phase's work is on-chain (see
     /// [`crate::clock`]), instead of with the wall clock: results independent of machine speed.
     pub lockstep: bool,
+}
+
+/// How a faulty node misbehaves (FAULT INJECTION).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Fault {
+    /// It silently zeroes `drop_fraction` of its chunks: its proofs fail, validators report it.
+    #[default]
+    Drop,
+    /// It commits only each replica's first chunk: its proofs verify, the user's receipts
+    /// convict it.
+    Shrink,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +69,7 @@ impl DevnetConfig {
             validators: 3,
             quorum: 2,
             faulty: 0,
+            fault: Fault::Drop,
             drop_fraction: 0.1,
             epoch_ms: 30_000,
             block_ms: 250,

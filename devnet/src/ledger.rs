@@ -20,6 +20,9 @@ pub struct NodeReport {
     /// Final faults: epochs of a vnode without a valid proof.
     pub proofs_failed: u32,
     pub faults_rebutted: u32,
+    /// Commitments shown to leave out acknowledged writes (by a user's receipt, or by the
+    /// node's own earlier commitment), final at once.
+    pub omissions: u32,
     pub revenue_paid: u128,
     pub stake_slashed: u128,
     /// Vnodes flagged for replacement after consecutive faults.
@@ -37,6 +40,8 @@ pub struct EpochReport {
     pub faults_reported: u32,
     pub faults_final: u32,
     pub faults_rebutted: u32,
+    /// Omissions proven against the epoch's commitments.
+    pub omissions: u32,
     /// `submit_proofs` batches verified on-chain.
     pub proof_batches: u32,
     pub settled: bool,
@@ -171,6 +176,12 @@ impl Ledger {
                 self.epoch(*epoch).faults_reported += 1;
                 if let Some(v) = self.validator(reporter) {
                     v.faults_reported += 1;
+                }
+            }
+            Event::OmissionReported { cluster_id, epoch, node_id, is_final: true, .. } if *cluster_id == c => {
+                self.epoch(*epoch).omissions += 1;
+                if let Some(n) = self.node(*node_id) {
+                    n.omissions += 1;
                 }
             }
             Event::FaultRebutted { cluster_id, epoch, node_id, .. } if *cluster_id == c => {

@@ -18,6 +18,6 @@ pub mod network;
 pub mod run;
 pub mod workload;
 
-pub use config::DevnetConfig;
+pub use config::{DevnetConfig, Fault};
 pub use ledger::Report;
 pub use network::Devnet;

@@ -1,7 +1,7 @@
 //! Starting the network: chain, keys, governance, nodes, cluster, bucket, validators.
 
 use crate::clock::{Clock, Gates};
-use crate::config::{DevnetConfig, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
+use crate::config::{DevnetConfig, Fault, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
 use ddc_chain::embedded::{server, ChainConfig, EmbeddedClient, Node};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::keys::{load_vk, write_dev_keys, KeyError};
@@ -340,6 +340,7 @@ fn node_config(
         poll_ms: config.block_ms.clamp(100, 500),
         peer_timeout_ms: 30_000,
         compact_min_chunks: 1 << 20,
-        chaos_drop_fraction: if faulty { config.drop_fraction } else { 0.0 },
+        chaos_drop_fraction: if faulty && config.fault == Fault::Drop { config.drop_fraction } else { 0.0 },
+        chaos_shrink: faulty && config.fault == Fault::Shrink,
     })
 }

@@ -1,12 +1,13 @@
 //! Running the devnet: start it, upload the workload, serve the dashboard, follow the chain,
 //! and either run until stopped or until `epochs` full epochs after the workload are paid out.
 
-use crate::config::{DevnetConfig, ADMIN};
+use crate::config::{DevnetConfig, ADMIN, USER};
 use crate::dashboard::{self, SharedReport};
 use crate::ledger::{Ledger, Report};
 use crate::network::{client, Devnet, DevnetError};
 use crate::workload;
 use ddc_chain::Ddc;
+use ddc_prover::receipt_store::audit;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -44,6 +45,10 @@ pub async fn run(
     let total = net.config.objects;
     workload::upload(&net, |objects| progress(Progress::Uploaded { objects, total })).await?;
     let observer = client(&net.chain_url, ADMIN).await?;
+    // The user checks its receipts against every epoch's commitments, as `ddc receipts audit`.
+    let auditor = client(&net.chain_url, USER).await?;
+    let receipts = workload::receipts(&net)?.load().map_err(|e| DevnetError::Failed(e.to_string()))?;
+    let mut audited = None;
     let first = observer.cluster_epoch(net.cluster_id).await?.epoch + 1;
 
     let report: SharedReport = Arc::new(Mutex::new(Report::default()));
@@ -81,6 +86,12 @@ pub async fn run(
         if let Err(e) = ledger.follow(&observer).await {
             tracing::warn!("following the chain: {e}");
             continue;
+        }
+        if let Some(e) = ledger.report.current_epoch.and_then(|e| e.checked_sub(1)).filter(|e| audited < Some(*e)) {
+            match audit(&auditor, &receipts, e, false).await {
+                Ok(_) => audited = Some(e),
+                Err(err) => tracing::warn!(epoch = e, "auditing the receipts: {err}"),
+            }
         }
         ledger.scrape(&http).await;
         *report.lock().expect("report lock") = ledger.report.clone();

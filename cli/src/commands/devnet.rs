@@ -4,6 +4,7 @@ use crate::progress;
 use anyhow::Context;
 use clap::Args;
 use ddc_circuits::storage::StorageParams;
+use ddc_devnet::config::Fault;
 use ddc_devnet::run::{run, Progress};
 use ddc_devnet::DevnetConfig;
 use std::io::Write;
@@ -29,9 +30,13 @@ pub struct DevnetArgs {
     /// Validators assigned to each replica per epoch.
     #[arg(long, default_value_t = 2)]
     pub quorum: u32,
-    /// Nodes that silently drop a fraction of their chunks (they get caught and slashed).
+    /// Nodes that misbehave as --fault says (they get caught and slashed).
     #[arg(long, default_value_t = 0)]
     pub faulty: usize,
+    /// How faulty nodes misbehave: `drop` a fraction of their chunks (their proofs fail), or
+    /// `shrink` their commitments to one chunk (their proofs pass; the user's receipts convict them).
+    #[arg(long, value_enum, default_value_t = FaultArg::Drop)]
+    pub fault: FaultArg,
     /// The fraction of its chunks a faulty node drops.
     #[arg(long, default_value_t = 0.1)]
     pub drop_fraction: f64,
@@ -74,6 +79,12 @@ pub struct DevnetArgs {
     pub lockstep: bool,
 }
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum FaultArg {
+    Drop,
+    Shrink,
+}
+
 pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     let mut config = DevnetConfig::new(args.data_dir.clone());
     config.nodes = args.nodes;
@@ -82,6 +93,10 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     config.validators = args.validators;
     config.quorum = args.quorum;
     config.faulty = args.faulty;
+    config.fault = match args.fault {
+        FaultArg::Drop => Fault::Drop,
+        FaultArg::Shrink => Fault::Shrink,
+    };
     config.drop_fraction = args.drop_fraction;
     config.epoch_ms = args.epoch_ms;
     config.block_ms = args.block_ms;
@@ -152,14 +167,15 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     } else {
         for n in &report.nodes {
             println!(
-                "node {} {:8} passed {:3} failed {:3} paid {} slashed {}{}",
+                "node {} {:8} passed {:3} failed {:3} omissions {:3} paid {} slashed {}{}",
                 n.node_id,
                 n.name,
                 n.proofs_passed,
                 n.proofs_failed,
+                n.omissions,
                 n.revenue_paid,
                 n.stake_slashed,
-                if n.faulty { "  (dropped chunks)" } else { "" }
+                if n.faulty { "  (fault injected)" } else { "" }
             );
         }
     }

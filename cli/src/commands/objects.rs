@@ -7,7 +7,10 @@ use clap::{Args, Subcommand};
 use ddc_chain::embedded::EmbeddedClient;
 use ddc_chain::{ChainClient, Ddc, Signer};
 use ddc_prover::client::ObjectClient;
+use ddc_prover::receipt_store::{audit, ReceiptStore};
+use ddc_prover::server::objects::WriteReceipt;
 use ddc_prover::view::{BucketParams, ChainView};
+use ddc_verifier_contract::logic::Phase;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -24,6 +27,24 @@ pub struct UserArgs {
     /// A node of the bucket's cluster; found on the chain when omitted.
     #[arg(long, env = "DDC_NODE_URL", global = true)]
     pub node: Option<String>,
+    /// Where your write receipts are kept, one file per key [default: ~/.ddc/receipts].
+    #[arg(long, env = "DDC_RECEIPTS", global = true)]
+    pub receipts: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum ReceiptsCommand {
+    /// Print every receipt kept for your key (JSON lines).
+    List,
+    /// Check the receipts against the nodes' commitments of an epoch and report the omissions.
+    Audit {
+        /// The epoch whose commitments to check [default: the last one whose commit phase ended].
+        #[arg(long)]
+        epoch: Option<u64>,
+        /// Also report a node's later log generation, which it may justify (else only sure omissions).
+        #[arg(long)]
+        pending: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -120,6 +141,70 @@ async fn objects(args: &UserArgs, bucket: u32) -> anyhow::Result<ObjectClient> {
     Ok(ObjectClient::new(&url, Some(signer)))
 }
 
+/// The user's receipt store.
+fn store(args: &UserArgs) -> anyhow::Result<ReceiptStore> {
+    let dir = match &args.receipts {
+        Some(d) => d.clone(),
+        None => PathBuf::from(std::env::var_os("HOME").context("set --receipts or HOME")?).join(".ddc/receipts"),
+    };
+    Ok(ReceiptStore::open(&dir, &signer(args)?.account())?)
+}
+
+/// Keeps a write's receipts before the write is reported done.
+fn keep(args: &UserArgs, receipt: &WriteReceipt) -> anyhow::Result<usize> {
+    let signed: Vec<_> = receipt.replicas.iter().filter_map(|r| r.receipt).collect();
+    let store = store(args)?;
+    store
+        .append(&signed)
+        .with_context(|| format!("the write succeeded but its receipts were not kept in {}", store.path().display()))?;
+    Ok(signed.len())
+}
+
+pub fn receipts(args: UserArgs, command: ReceiptsCommand) -> anyhow::Result<ExitCode> {
+    let kept = store(&args)?.load()?;
+    match command {
+        ReceiptsCommand::List => {
+            for r in &kept {
+                println!("{}", serde_json::to_string(r)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ReceiptsCommand::Audit { epoch, pending } => block_on(async move {
+            let chain = chain(&args).await?;
+            let mut reported = 0;
+            let clusters: std::collections::BTreeSet<u32> = kept.iter().map(|r| r.cluster_id).collect();
+            for cluster in clusters {
+                let epoch = match epoch {
+                    Some(e) => e,
+                    None => {
+                        let info = chain.cluster_epoch(cluster).await?;
+                        match info.phase {
+                            Phase::Reveal => info.epoch,
+                            Phase::Commit => match info.epoch.checked_sub(1) {
+                                Some(e) => e,
+                                None => continue,
+                            },
+                        }
+                    }
+                };
+                let ours: Vec<_> = kept.iter().filter(|r| r.cluster_id == cluster).copied().collect();
+                for r in audit(&chain, &ours, epoch, pending).await? {
+                    println!(
+                        "reported: node {} left vnode {}'s chunks {}..{} out of epoch {epoch}",
+                        r.node_id,
+                        r.vnode,
+                        r.first_chunk,
+                        r.first_chunk + r.chunks
+                    );
+                    reported += 1;
+                }
+            }
+            println!("{} receipts checked, {reported} omissions reported", kept.len());
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
 pub fn put(args: UserArgs, file: PathBuf, bucket: u32, key: Option<String>) -> anyhow::Result<ExitCode> {
     let key = match key {
         Some(k) => k,
@@ -133,8 +218,9 @@ pub fn put(args: UserArgs, file: PathBuf, bucket: u32, key: Option<String>) -> a
         let receipt = client.put_file(bucket, &key, &file, move |n| b.set_position(n)).await?;
         bar.finish_and_clear();
         let durable = receipt.replicas.iter().filter(|r| r.durable).count();
+        let kept = keep(&args, &receipt)?;
         println!(
-            "{bucket}/{key}: {} bytes, version {}, {durable}/{} replicas durable",
+            "{bucket}/{key}: {} bytes, version {}, {durable}/{} replicas durable, {kept} receipts kept",
             receipt.len,
             receipt.version,
             receipt.replicas.len()
@@ -183,6 +269,7 @@ pub fn ls(args: UserArgs, bucket: u32, prefix: String) -> anyhow::Result<ExitCod
 pub fn rm(args: UserArgs, bucket: u32, key: String) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let receipt = objects(&args, bucket).await?.delete(bucket, &key).await?;
+        keep(&args, &receipt)?;
         println!("{bucket}/{key}: deleted (version {})", receipt.version);
         Ok(ExitCode::SUCCESS)
     })
