@@ -11,36 +11,36 @@ use ddc_verifier_contract::logic::{
     VerificationConfig, VerificationMode, VerifyingKeyRecord, ORDER_DOMAIN, RECEIPT_DOMAIN, TOKEN,
 };
 
-fn sign(who: u8, domain: &[u8], payload: &impl Encode) -> [u8; 64] {
+pub fn sign(who: u8, domain: &[u8], payload: &impl Encode) -> [u8; 64] {
     keypair(who).sign(&signed_message(domain, payload)).0
 }
 
 /// Ferdie's order for version `version` of object `key` in bucket 1.
-fn order(key: u8, version: u64, delete: bool) -> Order {
+pub fn order(key: u8, version: u64, delete: bool) -> Order {
     let digest = if delete { [0; 32] } else { [key ^ version as u8; 32] };
     Order { bucket_id: 1, key_hash: [key; 32], version, digest, delete }
 }
 
 /// The receipt of `order` by the node hosting `vnode`, for chunks `[first, first + chunks)`.
-fn receipt(p: &Pos, order: Order, vnode: u32, generation: u32, first: u64, chunks: u64) -> Receipt {
+pub fn receipt(p: &Pos, order: Order, vnode: u32, generation: u32, first: u64, chunks: u64) -> Receipt {
     let node_id = p.vnodes[vnode as usize];
     let cluster_id = p.cluster;
     Receipt { cluster_id, order, vnode, node_id, generation, first_chunk: first, chunks, liable_from: 0, time_ms: 0 }
 }
 
-fn signed(p: &Pos, r: Receipt) -> (Receipt, [u8; 64]) {
+pub fn signed(p: &Pos, r: Receipt) -> (Receipt, [u8; 64]) {
     (r, sign(provider_of(p.vnodes[r.vnode as usize]), RECEIPT_DOMAIN, &r))
 }
 
-fn stake<R: Runtime>(c: &mut Contract<R>, p: &Pos, node: u32) -> Balance {
+pub fn stake<R: Runtime>(c: &mut Contract<R>, p: &Pos, node: u32) -> Balance {
     c.query::<_, Option<ddc_verifier_contract::logic::Bond>>("node_bond_get", (p.cluster, node)).map_or(0, |b| b.amount)
 }
 
-fn fault<R: Runtime>(c: &mut Contract<R>, p: &Pos, vnode: u32, epoch: u64) -> Option<Fault> {
+pub fn fault<R: Runtime>(c: &mut Contract<R>, p: &Pos, vnode: u32, epoch: u64) -> Option<Fault> {
     c.query("fault_get", (p.cluster, vnode, epoch))
 }
 
-fn commit<R: Runtime>(c: &mut Contract<R>, p: &Pos, vnode: u32, epoch: u64, chunks: u64, generation: u32) {
+pub fn commit<R: Runtime>(c: &mut Contract<R>, p: &Pos, vnode: u32, epoch: u64, chunks: u64, generation: u32) {
     let node = p.vnodes[vnode as usize];
     let args = (p.cluster, vnode, epoch, fixture().root(vnode), chunks, generation);
     c.ok::<_, ()>(provider_of(node), "commit_root", args);
