@@ -7,6 +7,7 @@ extern crate alloc;
 
 pub mod challenge;
 pub mod encoding;
+pub mod extension;
 #[cfg(feature = "std")]
 pub mod fs;
 pub mod groth16;
