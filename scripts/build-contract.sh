@@ -15,6 +15,9 @@ if command -v cargo-contract >/dev/null && rustup target list --installed 2>/dev
         cargo contract build --release --manifest-path "$manifest" --output-json >/dev/null
     done
     cp target/ink/*/*.wasm target/ink/*/*.json "$OUT/"
+    cargo contract build --release --manifest-path verifier-contract/Cargo.toml --features ddc-pos --output-json >/dev/null
+    cp target/ink/ddc_verifier_contract/ddc_verifier_contract.wasm "$OUT/ddc_verifier_contract_ddc_pos.wasm"
+    cp target/ink/ddc_verifier_contract/ddc_verifier_contract.json "$OUT/ddc_verifier_contract_ddc_pos.json"
     exit 0
 fi
 
@@ -27,26 +30,32 @@ if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
 fi
 
 # pallet-contracts rejects code built with linker-plugin LTO ("CodeRejected"): none here.
+# build PACKAGE LIB [FEATURE NAME]: LIB's wasm and metadata, with FEATURE on as target/contract/NAME.
 build() {
-    local package=$1 lib=$2
+    local package=$1 lib=$2 feature=${3:-} name=${4:-$2}
+    local features=()
+    [ -n "$feature" ] && features=(--features "$feature")
     RUSTFLAGS="-Clink-arg=-zstack-size=65536 -Clink-arg=--import-memory -Zunstable-options -Cpanic=immediate-abort -Ctarget-cpu=mvp" \
     PATH=/usr/bin:/bin RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT/build" \
     CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
     CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_PANIC=abort \
         cargo rustc --locked --quiet --release -p "$package" --lib --crate-type cdylib --no-default-features \
-        --target wasm32-unknown-unknown -Zbuild-std=core,alloc
+        --target wasm32-unknown-unknown -Zbuild-std=core,alloc "${features[@]}"
 
     local raw="$OUT/build/wasm32-unknown-unknown/release/$lib.wasm"
     # Keep only what pallet-contracts calls, drop custom sections, then shrink. pallet-contracts
     # gives every call a fresh, zeroed memory, so the all-zero data segments (ink!'s 16 KiB
     # static buffer among them) need not be shipped: --zero-filled-memory drops them.
-    python3 scripts/wasm_keep_exports.py "$raw" "$OUT/$lib.exports.wasm" call deploy
-    wasm-opt "$OUT/$lib.exports.wasm" -Oz --zero-filled-memory --mvp-features --enable-sign-ext -o "$OUT/$lib.wasm"
-    rm -f "$OUT/$lib.exports.wasm"
+    python3 scripts/wasm_keep_exports.py "$raw" "$OUT/$name.exports.wasm" call deploy
+    wasm-opt "$OUT/$name.exports.wasm" -Oz --zero-filled-memory --mvp-features --enable-sign-ext -o "$OUT/$name.wasm"
+    rm -f "$OUT/$name.exports.wasm"
 
-    cargo run --locked --quiet -p "$package" --bin "$package-metadata" -- "$OUT/$lib.wasm" > "$OUT/$lib.json"
-    echo "built $OUT/$lib.wasm ($(stat -c %s "$OUT/$lib.wasm") bytes) and $OUT/$lib.json"
+    cargo run --locked --quiet -p "$package" "${features[@]}" --bin "$package-metadata" -- "$OUT/$name.wasm" > "$OUT/$name.json"
+    echo "built $OUT/$name.wasm ($(stat -c %s "$OUT/$name.wasm") bytes) and $OUT/$name.json"
 }
 
 build ddc-groth16-verifier ddc_groth16_verifier
 build ddc-verifier-contract ddc_verifier_contract
+# For the DDC runtime: proofs checked by its ddc-pos chain extension. A separate build, because
+# pallet-contracts rejects code that imports seal_call_chain_extension on a chain without one.
+build ddc-verifier-contract ddc_verifier_contract ddc-pos ddc_verifier_contract_ddc_pos

@@ -45,9 +45,13 @@ mod events {
 #[ink::contract]
 mod ddc {
     use crate::logic::{self, *};
+    #[cfg(feature = "ddc-pos")]
+    use ddc_primitives::extension;
     use ddc_primitives::groth16::EncodedStatement;
     use ddc_primitives::groth16::PROOF_BYTES;
     use ink::env::call::{build_call, ExecutionInput, Selector};
+    #[cfg(feature = "ddc-pos")]
+    use ink::env::chain_extension::ChainExtensionMethod;
     use ink::env::DefaultEnvironment as Env;
     use ink::prelude::vec::Vec;
 
@@ -237,20 +241,42 @@ mod ddc {
             statements: &[EncodedStatement],
             entropy: &[u8; 32],
         ) -> logic::Result<bool> {
-            let verdict: core::result::Result<bool, VerifyError> = self.call_verifier(
-                ExecutionInput::new(Selector::new(ink::selector_bytes!("verify")))
-                    .push_arg(vk)
-                    .push_arg(statements)
-                    .push_arg(entropy),
-            )?;
+            let verdict: core::result::Result<bool, VerifyError> = match self.verifier()? {
+                Verifier::Contract(verifier) => self.call_verifier(
+                    verifier,
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("verify")))
+                        .push_arg(vk)
+                        .push_arg(statements)
+                        .push_arg(entropy),
+                )?,
+                #[cfg(feature = "ddc-pos")]
+                Verifier::Extension => ChainExtensionMethod::build(extension::func_id(extension::VERIFY))
+                    .input::<(&[u8], &[EncodedStatement], &[u8; 32])>()
+                    .output::<core::result::Result<bool, VerifyError>, false>()
+                    .ignore_error_code()
+                    .call(&(vk, statements, entropy)),
+            };
             verdict.map_err(|e| match e {
                 VerifyError::VerifyingKey => logic::Error::VerifyingKeyInvalid,
                 VerifyError::Malformed => logic::Error::ProofMalformed,
             })
         }
         fn check_vk(&mut self, vk: &[u8]) -> bool {
-            self.call_verifier(ExecutionInput::new(Selector::new(ink::selector_bytes!("register_vk"))).push_arg(vk))
-                .unwrap_or(false)
+            match self.verifier() {
+                Ok(Verifier::Contract(verifier)) => self
+                    .call_verifier(
+                        verifier,
+                        ExecutionInput::new(Selector::new(ink::selector_bytes!("register_vk"))).push_arg(vk),
+                    )
+                    .unwrap_or(false),
+                #[cfg(feature = "ddc-pos")]
+                Ok(Verifier::Extension) => ChainExtensionMethod::build(extension::func_id(extension::CHECK_VK))
+                    .input::<&[u8]>()
+                    .output::<bool, false>()
+                    .ignore_error_code()
+                    .call(&vk),
+                Err(_) => false,
+            }
         }
         fn read<K: scale::Encode, V: scale::Decode>(&self, key: &K) -> Option<V> {
             ink::env::get_contract_storage::<K, Stored<V>>(key).ok().flatten().map(|s| s.0)
@@ -263,20 +289,34 @@ mod ddc {
         }
     }
 
-    /// The Groth16 verifier contract's errors (see `ddc-groth16-verifier`).
+    /// The Groth16 verifier's errors: the verifier contract's (`ddc-groth16-verifier`) and the
+    /// `ddc-pos` extension's codes (`ddc_primitives::extension`), in the same order.
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     enum VerifyError {
         VerifyingKey,
         Malformed,
     }
 
+    /// What checks proofs, chosen at instantiation: the runtime's `ddc-pos` chain extension
+    /// (native) where the chain has it, or else the wasm verifier contract.
+    #[ink::scale_derive(Encode, Decode)]
+    enum Verifier {
+        Contract(AccountId),
+        #[cfg(feature = "ddc-pos")]
+        Extension,
+    }
+
     impl Chain {
+        fn verifier(&self) -> logic::Result<Verifier> {
+            self.read(&VERIFIER_KEY).ok_or(logic::Error::VerifyingKeyMissing)
+        }
+
         /// Calls the Groth16 verifier contract set at deployment.
         fn call_verifier<Args: scale::Encode, R: scale::Decode>(
             &self,
+            verifier: AccountId,
             input: ExecutionInput<Args>,
         ) -> logic::Result<R> {
-            let verifier: AccountId = self.read(&VERIFIER_KEY).ok_or(logic::Error::VerifyingKeyMissing)?;
             build_call::<Env>()
                 .call(verifier)
                 .exec_input(input)
@@ -287,7 +327,7 @@ mod ddc {
         }
     }
 
-    /// Where the verifier contract's address is kept (outside the rules' tags).
+    /// Where the [`Verifier`] is kept (outside the rules' tags).
     const VERIFIER_KEY: u8 = 0xff;
 
     /// Adapters between the rules' `Encode`/`Decode` values and ink!'s `Storable`.
@@ -323,7 +363,18 @@ mod ddc {
         #[ink(constructor)]
         pub fn new(groth16_verifier: AccountId, dev_chain: bool) -> Self {
             logic::init(&mut Chain, dev_chain);
-            Chain.write(&VERIFIER_KEY, &groth16_verifier);
+            Chain.write(&VERIFIER_KEY, &Verifier::Contract(groth16_verifier));
+            Self {}
+        }
+
+        /// As [`Self::new`], on a chain with the `ddc-pos` chain extension (the DDC runtime):
+        /// proofs are checked natively by the runtime, at a small fraction of the wasm verifier's
+        /// weight. Only in the `ddc-pos` build, which other chains refuse to deploy.
+        #[cfg(feature = "ddc-pos")]
+        #[ink(constructor)]
+        pub fn new_with_extension(dev_chain: bool) -> Self {
+            logic::init(&mut Chain, dev_chain);
+            Chain.write(&VERIFIER_KEY, &Verifier::Extension);
             Self {}
         }
 
