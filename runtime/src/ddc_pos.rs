@@ -3,7 +3,7 @@
 //! `ddc_primitives::groth16`, exactly what the validators and the embedded chain run.
 //!
 //! Weight is charged before the work, from the formula `VERIFY_BASE + VERIFY_PER_PROOF · n`
-//! (plus the input's bytes), which `cargo bench -p ddc-benches --bench verify` measures and
+//! (plus the input's bytes), which `cargo bench -p ddc-benches --bench extension_weight` measures and
 //! checks: the constants are the measured medians times [`MARGIN`] (one thread, the test profile
 //! with its debug assertions, on this project's 2-core machine).
 
