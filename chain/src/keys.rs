@@ -5,9 +5,7 @@ use crate::AccountId;
 use subxt_signer::sr25519::{self, Keypair};
 use subxt_signer::SecretUri;
 
-/// Funded at the embedded chain's genesis. INSECURE: anyone can derive these keys.
-pub const DEV_ACCOUNTS: [&str; 12] =
-    ["alice", "bob", "charlie", "dave", "eve", "ferdie", "vera", "victor", "walter", "xena", "yuri", "zoe"];
+pub use ddc_primitives::dev::{DEV_ACCOUNTS, DEV_ENDOWMENT};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -39,9 +37,10 @@ impl Signer {
 
     /// A named development account (`alice` → `//Alice`). INSECURE.
     pub fn dev(name: &str) -> Result<Self, KeyError> {
-        let mut chars = name.chars();
-        let first = chars.next().ok_or_else(|| KeyError::Uri("empty name".into()))?;
-        Self::from_uri(&format!("//{}{}", first.to_uppercase(), chars.as_str()))
+        if name.is_empty() {
+            return Err(KeyError::Uri("empty name".into()));
+        }
+        Self::from_uri(&ddc_primitives::dev::dev_uri(name))
     }
 
     pub fn account(&self) -> AccountId {

@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod challenge;
+pub mod dev;
 pub mod encoding;
 pub mod extension;
 #[cfg(feature = "std")]

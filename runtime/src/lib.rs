@@ -8,7 +8,12 @@
 
 extern crate alloc;
 
+// construct_runtime! names these unqualified.
+use alloc::{boxed::Box, vec::Vec};
+
 mod apis;
+#[cfg(feature = "std")]
+pub mod chain_spec;
 mod contracts;
 pub mod ddc_pos;
 

@@ -4,9 +4,9 @@
 //! written (a crash may forget them; they held nothing).
 
 use crate::keys::{dev_account, DEV_ACCOUNTS};
+pub use crate::keys::DEV_ENDOWMENT;
 use crate::rpc::SignedCall;
 use crate::{AccountId, Balance, Event};
-use ddc_verifier_contract::logic::TOKEN;
 use ddc_verifier_contract::native::State;
 use scale::{Decode, Encode};
 use sha2::{Digest, Sha256};
@@ -18,8 +18,6 @@ use tokio::sync::{oneshot, watch, Mutex};
 
 /// Blocks whose events are kept for `events_since`.
 pub const EVENT_HISTORY: usize = 100_000;
-/// What each development account holds at genesis.
-pub const DEV_ENDOWMENT: Balance = 1_000_000 * TOKEN;
 /// The contract's account on the embedded chain.
 pub const CONTRACT: [u8; 32] = *b"ddc/embedded-contract/v1\0\0\0\0\0\0\0\0";
 
