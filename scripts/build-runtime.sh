@@ -52,7 +52,7 @@ PATH=/usr/bin:/bin RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$TARGET_DIR" \
 
 mkdir -p "$(dirname "$OUT")"
 raw="$TARGET_DIR/wasm32-unknown-unknown/release/ddc_runtime_wasm.wasm"
-wasm-opt "$raw" -O3 --mvp-features -o "$OUT.tmp"
+wasm-opt "$raw" -Os --mvp-features -o "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "$want" > "$STAMP"
 echo "built $OUT ($(stat -c %s "$OUT") bytes)"

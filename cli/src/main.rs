@@ -86,6 +86,9 @@ enum Command {
     /// Run the embedded dev chain: the DDC contract's rules executed natively, blocks on a timer,
     /// state persisted in DIR, an HTTP RPC (docs/chain-rpc.md). Dev accounts are INSECURE.
     Chain(commands::chain::ChainArgs),
+    /// Deploy the DDC core contract on a Substrate node with pallet-contracts and print its
+    /// address (docs/substrate.md).
+    Deploy(commands::deploy::DeployArgs),
     /// Run a storage node: store, serve, commit, prove (docs/api.md).
     Node(commands::daemon::DaemonArgs),
     /// Run a validator: seed randomness, proof requests, batch verification, on-chain results,
@@ -174,6 +177,7 @@ fn main() -> ExitCode {
         Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
         Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
         Command::Chain(args) => commands::chain::run(args),
+        Command::Deploy(args) => commands::deploy::run(args),
         Command::Node(args) => commands::node::run(args),
         Command::Bucket { command, user } => commands::objects::bucket(user, command),
         Command::Put { file, bucket, key, user } => commands::objects::put(user, file, bucket, key),

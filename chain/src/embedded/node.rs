@@ -6,7 +6,7 @@
 use crate::keys::{dev_account, DEV_ACCOUNTS};
 pub use crate::keys::DEV_ENDOWMENT;
 use crate::rpc::SignedCall;
-use crate::{AccountId, Balance, Event};
+use crate::{AccountId, Event};
 use ddc_verifier_contract::native::State;
 use scale::{Decode, Encode};
 use sha2::{Digest, Sha256};

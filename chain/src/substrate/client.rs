@@ -1,8 +1,8 @@
 //! [`ChainClient`] over a Substrate node's JSON-RPC (subxt, dynamic API), for the DDC core
 //! contract deployed in pallet-contracts.
 
-use super::decode::{contract_events, decode_dry_run, DryRun, Only};
-use super::encode::{contracts_call, dry_run_args};
+use super::decode::{contract_events, decode_dry_run, decode_instantiate_dry_run, DryRun, Only};
+use super::encode::{contracts_call, dry_run_args, instantiate_dry_run_args, instantiate_with_code, ContractCall};
 use crate::client::{ChainClient, ChainError, EventBatch, Head, Receipt};
 use crate::keys::Signer;
 use crate::{AccountId, Balance};
@@ -12,6 +12,7 @@ use std::time::Duration;
 use subxt::client::OnlineClientAtBlock;
 use subxt::config::substrate::SubstrateExtrinsicParamsBuilder;
 use subxt::error::TransactionEventsError;
+use subxt::extrinsics::ExtrinsicEvents;
 use subxt::ext::scale_decode::DecodeAsType;
 use subxt::rpcs::client::ReconnectingRpcClient;
 use subxt::utils::{AccountId32, MultiSignature};
@@ -28,6 +29,8 @@ const GAS_MARGIN_PERCENT: u64 = 10;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
 type At = OnlineClientAtBlock<SubstrateConfig>;
+/// A finalized extrinsic's events, or why it failed.
+type Outcome = Result<ExtrinsicEvents<SubstrateConfig>, TransactionEventsError>;
 
 pub struct SubstrateClient {
     api: OnlineClient<SubstrateConfig>,
@@ -68,24 +71,75 @@ impl SubstrateClient {
     /// Connects to the node at `url` (`ws://127.0.0.1:9944`), reconnecting by itself later, and
     /// checks that `contract` is a contract there.
     pub async fn connect(url: &str, contract: AccountId, signer: Signer) -> Result<Self, ChainError> {
-        let unreachable = |reason: String| ChainError::Unreachable { url: url.to_string(), reason };
-        let rpc = tokio::time::timeout(CONNECT_TIMEOUT, ReconnectingRpcClient::builder().build(url))
-            .await
-            .map_err(|_| unreachable(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-            .map_err(|e| unreachable(e.to_string()))?;
-        let api =
-            OnlineClient::<SubstrateConfig>::from_rpc_client(rpc).await.map_err(|e| unreachable(e.to_string()))?;
-        let client = Self { api, url: url.to_string(), contract, signer, next_nonce: Mutex::new(0) };
+        let client = Self { api: open(url).await?, url: url.to_string(), contract, signer, next_nonce: Mutex::new(0) };
         let at = client.at_finalized().await?;
-        let info = subxt::dynamic::storage::<([u8; 32],), subxt::dynamic::Value>("Contracts", "ContractInfoOf");
-        let found = at.storage().try_fetch(info, (bytes32(&contract),)).await.map_err(client.fail("ContractInfoOf"))?;
-        if found.is_none() {
+        if !client.is_contract(&at, &contract).await? {
             return Err(ChainError::Rejected(format!(
                 "no contract at {} on {url}: deploy the DDC core contract (docs/substrate.md)",
                 super::address::to_ss58(&contract)
             )));
         }
         Ok(client)
+    }
+
+    /// Uploads `code` and instantiates it with `constructor` (selector ‖ SCALE arguments) and
+    /// `salt`, signed by `signer`, and connects to the new contract once its block is final.
+    pub async fn deploy(
+        url: &str,
+        signer: Signer,
+        code: Vec<u8>,
+        constructor: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<Self, ChainError> {
+        let api = open(url).await?;
+        let mut client = Self { api, url: url.to_string(), contract: signer.account(), signer, next_nonce: Mutex::new(0) };
+        let at = client.at_finalized().await?;
+        let args = instantiate_dry_run_args(&client.account(), &code, &constructor, &salt);
+        let out = at
+            .runtime_apis()
+            .call_raw("ContractsApi_instantiate", Some(args.as_slice()))
+            .await
+            .map_err(client.fail("ContractsApi_instantiate"))?;
+        let dry = decode_instantiate_dry_run(&at.metadata(), &out)?;
+        let (gas, deposit) = (dry.gas_required.with_margin(GAS_MARGIN_PERCENT), dry.deposit_limit());
+        let made = dry.result.map_err(|e| ChainError::Rejected(format!("instantiation dry run: {e}")))?;
+        if made.result.reverted() {
+            return Err(ChainError::Rejected(format!(
+                "the constructor reverted: 0x{}",
+                hex::encode(&made.result.data)
+            )));
+        }
+        client.contract = made.account_id.into();
+        let call = instantiate_with_code(gas, deposit, code, constructor, salt);
+        let mut next_nonce = client.next_nonce.lock().await;
+        let (block_at, outcome) = client.submit(&at, &call, &mut next_nonce).await?;
+        outcome.map_err(|e| ChainError::Rejected(format!("instantiating: {e}")))?;
+        drop(next_nonce);
+        if !client.is_contract(&block_at, &client.contract).await? {
+            return Err(ChainError::Protocol("instantiated, but no contract at the dry run's address".into()));
+        }
+        Ok(client)
+    }
+
+    async fn is_contract(&self, at: &At, account: &AccountId) -> Result<bool, ChainError> {
+        let info = subxt::dynamic::storage::<([u8; 32],), subxt::dynamic::Value>("Contracts", "ContractInfoOf");
+        let found = at.storage().try_fetch(info, (bytes32(account),)).await.map_err(self.fail("ContractInfoOf"))?;
+        Ok(found.is_some())
+    }
+
+    /// Signs `call` at the next nonce (the chain's, or `next_nonce` if the finalized state trails
+    /// this client's own submissions), submits it and waits for its block to be final.
+    async fn submit(&self, at: &At, call: &ContractCall, next_nonce: &mut u64) -> Result<(At, Outcome), ChainError> {
+        let mut tx = at.transactions();
+        let me = subxt::tx::Signer::<SubstrateConfig>::account_id(&self.signer);
+        let nonce = tx.account_nonce(&me).await.map_err(self.fail("account nonce"))?.max(*next_nonce);
+        let params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
+        let progress =
+            tx.sign_and_submit_then_watch(call, &self.signer, params).await.map_err(self.fail("submitting"))?;
+        let in_block = progress.wait_for_finalized().await.map_err(self.fail("waiting for finality"))?;
+        *next_nonce = nonce + 1;
+        let block_at = in_block.at().await.map_err(self.fail("finalized block"))?;
+        Ok((block_at, in_block.wait_for_success().await))
     }
 
     /// The DDC core contract this client calls.
@@ -157,16 +211,8 @@ impl ChainClient for SubstrateClient {
             return Ok(Receipt { block: at.block_number(), output: out.data, reverted: true, events: Vec::new() });
         }
         let call = contracts_call(at.metadata_ref(), &self.contract, value, gas, deposit, data.clone())?;
-        let mut tx = at.transactions();
-        let me = subxt::tx::Signer::<SubstrateConfig>::account_id(&self.signer);
-        let nonce = tx.account_nonce(&me).await.map_err(self.fail("account nonce"))?.max(*next_nonce);
-        let params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
-        let progress =
-            tx.sign_and_submit_then_watch(&call, &self.signer, params).await.map_err(self.fail("submitting"))?;
-        let in_block = progress.wait_for_finalized().await.map_err(self.fail("waiting for finality"))?;
-        *next_nonce = nonce + 1;
-        let block_at = in_block.at().await.map_err(self.fail("finalized block"))?;
-        let events = match in_block.wait_for_success().await {
+        let (block_at, outcome) = self.submit(&at, &call, &mut next_nonce).await?;
+        let events = match outcome {
             Ok(events) => events,
             Err(TransactionEventsError::ExtrinsicFailed(e)) => {
                 let reason = e.to_string();
@@ -216,4 +262,14 @@ impl ChainClient for SubstrateClient {
             Some(info) => Ok(info.decode().map_err(self.fail("System::Account"))?.data.free),
         }
     }
+}
+
+/// A subxt client of the node at `url`, over an RPC connection that reconnects by itself.
+async fn open(url: &str) -> Result<OnlineClient<SubstrateConfig>, ChainError> {
+    let unreachable = |reason: String| ChainError::Unreachable { url: url.to_string(), reason };
+    let rpc = tokio::time::timeout(CONNECT_TIMEOUT, ReconnectingRpcClient::builder().build(url))
+        .await
+        .map_err(|_| unreachable(format!("no connection within {CONNECT_TIMEOUT:?}")))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    OnlineClient::<SubstrateConfig>::from_rpc_client(rpc).await.map_err(|e| unreachable(e.to_string()))
 }

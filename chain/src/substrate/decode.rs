@@ -1,5 +1,6 @@
 //! What the backend reads, decoded without a network so that it can be checked against a real
-//! runtime: the `ContractsApi_call` dry-run result and the contract's events in `System::Events`.
+//! runtime: the `ContractsApi_call` and `ContractsApi_instantiate` dry-run results and the
+//! contract's events in `System::Events`.
 
 use super::encode::Weight;
 use crate::{AccountId, Balance, ChainError, Event};
@@ -33,19 +34,27 @@ impl ExecReturn {
     }
 }
 
-/// A `ContractExecResult`: what `ContractsApi_call` answers.
+/// `InstantiateReturnValue`: the constructor's output and the new contract's address.
+#[derive(Clone, Debug, PartialEq, Eq, Decode)]
+pub struct InstantiateReturn {
+    pub result: ExecReturn,
+    pub account_id: [u8; 32],
+}
+
+/// A `ContractExecResult` (what `ContractsApi_call` answers, `T` = [`ExecReturn`]) or a
+/// `ContractInstantiateResult` (`ContractsApi_instantiate`, `T` = [`InstantiateReturn`]).
 #[derive(Clone, Debug)]
-pub struct DryRun {
+pub struct DryRun<T = ExecReturn> {
     pub gas_consumed: Weight,
     /// The gas limit the call needs on-chain.
     pub gas_required: Weight,
     pub storage_deposit: StorageDeposit,
     /// `Err`: the call could not run (the contract trapped, ran out of gas, does not exist…),
     /// as the runtime's `DispatchError`, with module errors named (`Contracts::ContractTrapped`).
-    pub result: Result<ExecReturn, String>,
+    pub result: Result<T, String>,
 }
 
-impl DryRun {
+impl<T> DryRun<T> {
     /// The storage deposit limit to submit with: what the dry run was charged.
     pub fn deposit_limit(&self) -> Option<Balance> {
         match self.storage_deposit {
@@ -59,16 +68,29 @@ fn protocol(what: &str) -> impl Fn(scale::Error) -> ChainError + '_ {
     move |e| ChainError::Protocol(format!("{what}: {e}"))
 }
 
-/// Decodes a `ContractExecResult`. Trailing fields newer runtimes append (collected events) are
-/// ignored, as pallet-contracts asks of clients.
+/// Decodes a `ContractExecResult` (`ContractsApi_call`).
 pub fn decode_dry_run(metadata: &ArcMetadata, bytes: &[u8]) -> Result<DryRun, ChainError> {
+    decode_contract_result(metadata, bytes)
+}
+
+/// Decodes a `ContractInstantiateResult` (`ContractsApi_instantiate`).
+pub fn decode_instantiate_dry_run(
+    metadata: &ArcMetadata,
+    bytes: &[u8],
+) -> Result<DryRun<InstantiateReturn>, ChainError> {
+    decode_contract_result(metadata, bytes)
+}
+
+/// Trailing fields newer runtimes append (collected events) are ignored, as pallet-contracts
+/// asks of clients.
+fn decode_contract_result<T: Decode>(metadata: &ArcMetadata, bytes: &[u8]) -> Result<DryRun<T>, ChainError> {
     let input = &mut &bytes[..];
     let gas_consumed = Weight::decode(input).map_err(protocol("dry run gas_consumed"))?;
     let gas_required = Weight::decode(input).map_err(protocol("dry run gas_required"))?;
     let storage_deposit = StorageDeposit::decode(input).map_err(protocol("dry run storage_deposit"))?;
     let _debug_message = Vec::<u8>::decode(input).map_err(protocol("dry run debug_message"))?;
     let result = match u8::decode(input).map_err(protocol("dry run result"))? {
-        0 => Ok(ExecReturn::decode(input).map_err(protocol("dry run output"))?),
+        0 => Ok(T::decode(input).map_err(protocol("dry run output"))?),
         1 => Err(dispatch_error(metadata, input)?),
         n => return Err(ChainError::Protocol(format!("dry run result: variant {n}"))),
     };

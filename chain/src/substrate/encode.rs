@@ -57,22 +57,47 @@ pub fn contracts_call(
     storage_deposit_limit: Option<Balance>,
     data: Vec<u8>,
 ) -> Result<ContractCall, ChainError> {
-    let gas = Value::named_composite([
-        ("ref_time", Value::u128(gas_limit.ref_time.into())),
-        ("proof_size", Value::u128(gas_limit.proof_size.into())),
-    ]);
-    let limit = match storage_deposit_limit {
-        Some(l) => Value::unnamed_variant("Some", [Value::u128(l)]),
-        None => Value::unnamed_variant("None", []),
-    };
     let fields = Composite::named([
         ("dest".to_string(), dest_value(metadata, dest)?),
         ("value".to_string(), Value::u128(value)),
-        ("gas_limit".to_string(), gas),
-        ("storage_deposit_limit".to_string(), limit),
+        ("gas_limit".to_string(), weight_value(gas_limit)),
+        ("storage_deposit_limit".to_string(), option_value(storage_deposit_limit)),
         ("data".to_string(), Value::from_bytes(data)),
     ]);
     Ok(subxt::dynamic::tx("Contracts", "call", fields))
+}
+
+/// `Contracts::instantiate_with_code { value, gas_limit, storage_deposit_limit, code, data, salt }`.
+pub fn instantiate_with_code(
+    gas_limit: Weight,
+    storage_deposit_limit: Option<Balance>,
+    code: Vec<u8>,
+    data: Vec<u8>,
+    salt: Vec<u8>,
+) -> ContractCall {
+    let fields = Composite::named([
+        ("value".to_string(), Value::u128(0)),
+        ("gas_limit".to_string(), weight_value(gas_limit)),
+        ("storage_deposit_limit".to_string(), option_value(storage_deposit_limit)),
+        ("code".to_string(), Value::from_bytes(code)),
+        ("data".to_string(), Value::from_bytes(data)),
+        ("salt".to_string(), Value::from_bytes(salt)),
+    ]);
+    subxt::dynamic::tx("Contracts", "instantiate_with_code", fields)
+}
+
+fn weight_value(w: Weight) -> Value {
+    Value::named_composite([
+        ("ref_time", Value::u128(w.ref_time.into())),
+        ("proof_size", Value::u128(w.proof_size.into())),
+    ])
+}
+
+fn option_value(limit: Option<Balance>) -> Value {
+    match limit {
+        Some(l) => Value::unnamed_variant("Some", [Value::u128(l)]),
+        None => Value::unnamed_variant("None", []),
+    }
 }
 
 /// The SCALE call (pallet index ‖ call index ‖ arguments) that `call` becomes in an extrinsic.
@@ -91,4 +116,12 @@ pub fn call_data(metadata: &Metadata, call: &ContractCall) -> Result<Vec<u8>, Ch
 /// input_data)`; no limits, so that the dry run reports what the call needs.
 pub fn dry_run_args(origin: &AccountId, dest: &AccountId, value: Balance, data: &[u8]) -> Vec<u8> {
     (bytes32(origin), bytes32(dest), value, None::<Weight>, None::<Balance>, data).encode()
+}
+
+/// The arguments of `ContractsApi_instantiate(origin, value, gas_limit, storage_deposit_limit,
+/// Code::Upload(code), data, salt)`, without limits.
+pub fn instantiate_dry_run_args(origin: &AccountId, code: &[u8], data: &[u8], salt: &[u8]) -> Vec<u8> {
+    /// `pallet_contracts::Code::Upload`.
+    const UPLOAD: u8 = 0;
+    (bytes32(origin), 0 as Balance, None::<Weight>, None::<Balance>, UPLOAD, code, data, salt).encode()
 }

@@ -1,6 +1,7 @@
 pub mod chain;
 pub mod circuit;
 pub mod daemon;
+pub mod deploy;
 pub mod devnet;
 pub mod node;
 pub mod objects;
