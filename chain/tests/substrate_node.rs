@@ -1,13 +1,53 @@
-//! The Substrate backend against a running node with the DDC contracts deployed
-//! (`substrate-contracts-node --dev`; docs/substrate.md). Set `DDC_NODE_URL=ws://…` and
-//! `DDC_CONTRACT=<core contract address>`; `DDC_SIGNER` (default `//Alice`) signs. Without
-//! them the node test says it was skipped; the URL checks of `connect` always run.
+//! The Substrate backend against a real node: by default a fresh chopsticks node over the DDC
+//! runtime wasm (scripts/build-runtime.sh, scripts/setup.sh --tests), where the ddc-pos build
+//! of the core contract is deployed first. `DDC_NODE_URL=ws://…` runs against another node
+//! instead, with `DDC_CONTRACT=<core contract address>` or a contract deployed here;
+//! `DDC_SIGNER` (default `//Alice`) signs.
 
+use ddc_chain::calls::call_data;
+use ddc_chain::substrate::address::to_ss58;
+use ddc_chain::substrate::local::LocalNode;
+use ddc_chain::substrate::SubstrateClient;
 use ddc_chain::{connect, ChainError, Ddc, Event, Signer};
 use ddc_verifier_contract::logic::{Error as ContractError, NodeId, TOKEN};
+use std::path::Path;
 
-fn node() -> Option<(String, String)> {
-    Some((std::env::var("DDC_NODE_URL").ok()?, std::env::var("DDC_CONTRACT").ok()?))
+/// A node and the core contract on it; a local node lives as long as this.
+struct Chain {
+    url: String,
+    contract: String,
+    _local: Option<(LocalNode, tempfile::TempDir)>,
+}
+
+async fn chain() -> Chain {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (url, local) = match std::env::var("DDC_NODE_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let wasm = root.join("target/runtime/ddc_runtime.wasm");
+            let code = std::fs::read(&wasm)
+                .unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-runtime.sh", wasm.display()));
+            let dir = tempfile::tempdir().expect("temp dir");
+            let spec = ddc_runtime::chain_spec::dev_chain_spec(&code).expect("dev chain spec");
+            let spec_path = dir.path().join("ddc-dev.json");
+            std::fs::write(&spec_path, serde_json::to_vec(&spec).unwrap()).expect("writing the spec");
+            let node = LocalNode::start(&root, &spec_path, 0, &dir.path().join("node.log")).expect("local node");
+            (node.url().to_string(), Some((node, dir)))
+        }
+    };
+    let contract = match std::env::var("DDC_CONTRACT") {
+        Ok(contract) => contract,
+        Err(_) => {
+            let wasm = root.join("target/contract/ddc_verifier_contract_ddc_pos.wasm");
+            let code = std::fs::read(&wasm)
+                .unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-contract.sh", wasm.display()));
+            let deployed = SubstrateClient::deploy(&url, signer(), code, call_data("new_with_extension", true), vec![])
+                .await
+                .expect("deploying the core contract");
+            to_ss58(&deployed.contract())
+        }
+    };
+    Chain { url, contract, _local: local }
 }
 
 fn signer() -> Signer {
@@ -29,10 +69,7 @@ async fn connect_accepts_only_known_chain_urls() {
 
 #[tokio::test]
 async fn calls_and_events_on_a_substrate_node() {
-    let Some((url, contract)) = node() else {
-        println!("SKIPPED: set DDC_NODE_URL=ws://… and DDC_CONTRACT=… to run against a substrate-contracts-node");
-        return;
-    };
+    let Chain { url, contract, _local } = chain().await;
     let chain = connect(&url, Some(&contract), signer()).await.expect("connect");
     let me = chain.account();
 

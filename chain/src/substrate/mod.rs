@@ -11,6 +11,7 @@ pub mod address;
 mod client;
 pub mod decode;
 pub mod encode;
+pub mod local;
 
 pub use address::parse_account;
 pub use client::{SubstrateClient, MAX_EVENT_BLOCKS};
