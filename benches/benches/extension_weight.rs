@@ -1,14 +1,14 @@
 //! The weight formula of the DDC runtime's `ddc-pos` chain extension, measured: the extension's
-//! own work (`verify_encoded` from the encoded key and statements, and `check_vk`) for 1, 16 and
-//! 64 statements on one thread, as a runtime runs it. Fits `a + b·n` to the medians and prints
+//! own work (`verify_replicas` from the encoded key and statements, deriving each replica seed,
+//! and `check_vk`) for 1, 16 and 64 statements on one thread, as a runtime runs it. Fits `a + b·n` to the medians and prints
 //! what the runtime charges against it (the constants in `ddc_runtime::ddc_pos`).
 
-use ark_bn254::Fr;
 use ddc_benches::fixtures::{rng, ProveFixture, CHUNK_BYTES};
 use ddc_benches::measure::{bench, criterion, stage, timed};
 use ddc_circuits::storage::StorageParams;
+use ddc_primitives::challenge::replica_seed;
 use ddc_primitives::encoding::fr_to_bytes;
-use ddc_primitives::groth16::{check_vk, encode_proof, encode_vk, verify_encoded, EncodedStatement};
+use ddc_primitives::groth16::{check_vk, encode_proof, encode_vk, verify_replicas, ReplicaStatement};
 use ddc_runtime::ddc_pos::{verify_weight, CHECK_VK_WEIGHT, MARGIN};
 use std::cell::OnceCell;
 use std::time::Duration;
@@ -19,7 +19,7 @@ const ENTROPY: [u8; 32] = [7; 32];
 
 struct Inputs {
     vk: Vec<u8>,
-    statements: Vec<EncodedStatement>,
+    statements: Vec<ReplicaStatement>,
 }
 
 impl Inputs {
@@ -27,17 +27,19 @@ impl Inputs {
         let params = StorageParams::new(DEPTH, 1, CHUNK_BYTES).expect("valid shape");
         let f = ProveFixture::new(params);
         let mut r = rng(2);
-        let statements: Vec<EncodedStatement> = stage("64 proofs", || {
-            (0..64u64)
-                .map(|i| {
-                    let (public, vanilla) = f.committed.statement(&params, Fr::from(2000 + i));
+        let statements: Vec<ReplicaStatement> = stage("64 proofs", || {
+            (0..64u32)
+                .map(|vnode| {
+                    let replica = ([9; 32], 1, vnode, 100 + vnode, 7);
+                    let seed = replica_seed(&replica.0, replica.1, replica.2, replica.3, replica.4);
+                    let (public, vanilla) = f.committed.statement(&params, seed);
                     let proof = f.prover.prove(&public, &vanilla, &mut r).expect("the statement holds");
-                    (fr_to_bytes(&public.root), public.chunk_count, fr_to_bytes(&public.seed), encode_proof(&proof))
+                    (fr_to_bytes(&public.root), public.chunk_count, replica, encode_proof(&proof))
                 })
                 .collect()
         });
         let vk = encode_vk(f.prover.verifying_key());
-        assert_eq!(verify_encoded(&vk, &statements, &ENTROPY), Ok(true));
+        assert_eq!(verify_replicas(&vk, &statements, &ENTROPY), Ok(true));
         Self { vk, statements }
     }
 }
@@ -56,8 +58,8 @@ fn main() {
         let mut group = c.benchmark_group("ddc-pos");
         let mut medians = Vec::new();
         for n in SIZES {
-            let d = bench(&mut group, &format!("verify_encoded/{n}"), setup, |x| {
-                timed(|| verify_encoded(&x.vk, &x.statements[..n], &ENTROPY))
+            let d = bench(&mut group, &format!("verify_replicas/{n}"), setup, |x| {
+                timed(|| verify_replicas(&x.vk, &x.statements[..n], &ENTROPY))
             });
             medians.push(d);
         }

@@ -2,8 +2,9 @@
 //! contracts. The contract and the runtime both take the ids and the error codes from here.
 //!
 //! Each function takes its SCALE-encoded arguments and writes a SCALE-encoded result:
-//! - [`VERIFY`]: `(vk: Vec<u8>, statements: Vec<EncodedStatement>, entropy: [u8; 32])` →
-//!   `Result<bool, u8>`, the error an [`error_code`];
+//! - [`VERIFY`]: `(vk: Vec<u8>, statements: Vec<ReplicaStatement>, entropy: [u8; 32])` →
+//!   `Result<bool, u8>`, the error an [`error_code`]; the extension derives each statement's
+//!   replica seed ([`crate::groth16::ReplicaStatement`]);
 //! - [`CHECK_VK`]: `vk: Vec<u8>` → `bool`.
 
 use crate::groth16::EncodingError;

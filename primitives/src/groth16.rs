@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 pub use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
 
 use crate::encoding::fr_to_bytes;
+use crate::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 
 /// A compressed proof: A (G1, 32) ‖ B (G2, 64) ‖ C (G1, 32).
 pub const PROOF_BYTES: usize = 128;
@@ -190,6 +191,28 @@ pub fn batch_verify(
 /// A storage-proof statement as the chain passes it around: `(root, chunk_count, seed, proof)`,
 /// the root and seed as canonical little-endian scalars.
 pub type EncodedStatement = ([u8; 32], u64, [u8; 32], [u8; PROOF_BYTES]);
+
+/// Whose replica a proof is about: the epoch's seed, and the cluster, vnode, node and epoch that
+/// [`replica_seed`](crate::challenge::replica_seed) binds it to.
+pub type ReplicaId = ([u8; 32], ClusterId, VNodeIndex, NodeId, Epoch);
+
+/// A statement as the contract states it: `(root, chunk_count, replica, proof)`, its seed still to
+/// be derived. The derivation is a Poseidon hash that costs far more in a contract's interpreted
+/// wasm than natively, so the `ddc-pos` extension takes statements in this form.
+pub type ReplicaStatement = ([u8; 32], u64, ReplicaId, [u8; PROOF_BYTES]);
+
+/// The statement with its replica seed derived.
+pub fn derive_statement(s: &ReplicaStatement) -> EncodedStatement {
+    let (root, chunk_count, (epoch_seed, cluster, vnode, node, epoch), proof) = s;
+    let seed = crate::challenge::replica_seed(epoch_seed, *cluster, *vnode, *node, *epoch);
+    (*root, *chunk_count, fr_to_bytes(&seed), *proof)
+}
+
+/// [`verify_encoded`] of statements whose replica seeds are derived here.
+pub fn verify_replicas(vk: &[u8], statements: &[ReplicaStatement], entropy: &[u8; 32]) -> Result<bool, EncodingError> {
+    let derived: Vec<EncodedStatement> = statements.iter().map(derive_statement).collect();
+    verify_encoded(vk, &derived, entropy)
+}
 
 /// Decodes a key and statements and checks them: one pairing check for a single statement, a
 /// random-linear-combination batch for more (coefficients bound to `entropy` and every statement).

@@ -6,9 +6,9 @@
 use crate::{AccountId, Balance, RuntimeGenesisConfig};
 use alloc::{string::String, vec::Vec};
 use ddc_primitives::dev::{dev_uri, DEV_ACCOUNTS, DEV_ENDOWMENT};
+use frame_support::genesis_builder_helper::{build_config, create_default_config};
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
-use frame_support::genesis_builder_helper::{build_config, create_default_config};
 
 #[derive(Debug)]
 pub enum SpecError {
@@ -29,7 +29,8 @@ impl std::error::Error for SpecError {}
 
 /// The account of the dev key `name` (`alice` → `//Alice`).
 pub fn dev_account(name: &str) -> Result<AccountId, SpecError> {
-    let pair = sr25519::Pair::from_string(&dev_uri(name), None).map_err(|e| SpecError::Key(format!("{name}: {e:?}")))?;
+    let pair =
+        sr25519::Pair::from_string(&dev_uri(name), None).map_err(|e| SpecError::Key(format!("{name}: {e:?}")))?;
     Ok(pair.public().into())
 }
 

@@ -9,7 +9,7 @@
 
 use alloc::vec::Vec;
 use ddc_primitives::extension::{error_code, CHECK_VK, EXTENSION_ID, VERIFY};
-use ddc_primitives::groth16::{check_vk, verify_encoded, EncodedStatement};
+use ddc_primitives::groth16::{check_vk, verify_replicas, ReplicaStatement};
 use frame_support::weights::Weight;
 use pallet_contracts::chain_extension::{
     ChainExtension, Environment, Ext, InitState, RegisteredChainExtension, RetVal,
@@ -51,10 +51,10 @@ impl<T: pallet_contracts::Config> ChainExtension<T> for DdcPos {
         env.charge_weight(PER_INPUT_BYTE.saturating_mul(len.into()))?;
         let out = match function {
             VERIFY => {
-                let (vk, statements, entropy): (Vec<u8>, Vec<EncodedStatement>, [u8; 32]) =
+                let (vk, statements, entropy): (Vec<u8>, Vec<ReplicaStatement>, [u8; 32]) =
                     env.read_as_unbounded(len)?;
                 env.charge_weight(verify_weight(statements.len() as u32))?;
-                verify_encoded(&vk, &statements, &entropy).map_err(|e| error_code(&e)).encode()
+                verify_replicas(&vk, &statements, &entropy).map_err(|e| error_code(&e)).encode()
             }
             CHECK_VK => {
                 let vk: Vec<u8> = env.read_as_unbounded(len)?;

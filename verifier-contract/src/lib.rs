@@ -47,8 +47,8 @@ mod ddc {
     use crate::logic::{self, *};
     #[cfg(feature = "ddc-pos")]
     use ddc_primitives::extension;
-    use ddc_primitives::groth16::EncodedStatement;
     use ddc_primitives::groth16::PROOF_BYTES;
+    use ddc_primitives::groth16::{derive_statement, EncodedStatement, ReplicaStatement};
     use ink::env::call::{build_call, ExecutionInput, Selector};
     #[cfg(feature = "ddc-pos")]
     use ink::env::chain_extension::ChainExtensionMethod;
@@ -238,20 +238,25 @@ mod ddc {
         fn verify_proofs(
             &mut self,
             vk: &[u8],
-            statements: &[EncodedStatement],
+            statements: &[ReplicaStatement],
             entropy: &[u8; 32],
         ) -> logic::Result<bool> {
             let verdict: core::result::Result<bool, VerifyError> = match self.verifier()? {
-                Verifier::Contract(verifier) => self.call_verifier(
-                    verifier,
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("verify")))
-                        .push_arg(vk)
-                        .push_arg(statements)
-                        .push_arg(entropy),
-                )?,
+                // The verifier contract takes derived seeds: the Poseidon hashes run here, in wasm.
+                Verifier::Contract(verifier) => {
+                    let derived: Vec<EncodedStatement> = statements.iter().map(derive_statement).collect();
+                    self.call_verifier(
+                        verifier,
+                        ExecutionInput::new(Selector::new(ink::selector_bytes!("verify")))
+                            .push_arg(vk)
+                            .push_arg(&derived)
+                            .push_arg(entropy),
+                    )?
+                }
+                // The extension derives the seeds natively.
                 #[cfg(feature = "ddc-pos")]
                 Verifier::Extension => ChainExtensionMethod::build(extension::func_id(extension::VERIFY))
-                    .input::<(&[u8], &[EncodedStatement], &[u8; 32])>()
+                    .input::<(&[u8], &[ReplicaStatement], &[u8; 32])>()
                     .output::<core::result::Result<bool, VerifyError>, false>()
                     .ignore_error_code()
                     .call(&(vk, statements, entropy)),

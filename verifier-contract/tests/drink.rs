@@ -229,8 +229,9 @@ fn print(chain: &str, report: &[(String, u32, Weight)]) {
 
 /// The on-chain cost of verification with ref_time in ms of a 2 s block: through the DDC
 /// runtime's extension, and in the wasm verifier contract elsewhere, in the same run (weights are
-/// deterministic). The extension must stay at least 15× cheaper for one proof and 9× per proof in
-/// a batch of 64 (what remains per proof is the core contract's own wasm, not the pairing).
+/// deterministic). Through the extension a proof in a batch of 64 must cost at most 3 ms, and a
+/// single proof at least 30× less than in wasm (its floor is the call itself: a call to this
+/// contract that verifies nothing, `bucket_settle_payment`, costs about 5.4 ms).
 #[test]
 fn weight_of_on_chain_verification() {
     let native = verification_weights(&mut drink());
@@ -244,6 +245,6 @@ fn weight_of_on_chain_verification() {
         per_proof(&wasm, 3) / single,
         per_proof(&wasm, 2) / batch64
     );
-    assert!(per_proof(&wasm, 3) >= 15.0 * single, "a single proof costs {single:.2} ms");
-    assert!(per_proof(&wasm, 2) >= 9.0 * batch64, "a proof in a batch of 64 costs {batch64:.2} ms");
+    assert!(per_proof(&wasm, 3) >= 30.0 * single, "a single proof costs {single:.2} ms");
+    assert!(batch64 <= 3.0, "a proof in a batch of 64 costs {batch64:.2} ms");
 }

@@ -3,8 +3,8 @@
 //! answers the callers: an acknowledged call survives a crash. Blocks without calls are not
 //! written (a crash may forget them; they held nothing).
 
-use crate::keys::{dev_account, DEV_ACCOUNTS};
 pub use crate::keys::DEV_ENDOWMENT;
+use crate::keys::{dev_account, DEV_ACCOUNTS};
 use crate::rpc::SignedCall;
 use crate::{AccountId, Event};
 use ddc_verifier_contract::native::State;

@@ -12,8 +12,8 @@ use std::time::Duration;
 use subxt::client::OnlineClientAtBlock;
 use subxt::config::substrate::SubstrateExtrinsicParamsBuilder;
 use subxt::error::TransactionEventsError;
-use subxt::extrinsics::ExtrinsicEvents;
 use subxt::ext::scale_decode::DecodeAsType;
+use subxt::extrinsics::ExtrinsicEvents;
 use subxt::rpcs::client::ReconnectingRpcClient;
 use subxt::utils::{AccountId32, MultiSignature};
 use subxt::{OnlineClient, SubstrateConfig};
@@ -92,7 +92,8 @@ impl SubstrateClient {
         salt: Vec<u8>,
     ) -> Result<Self, ChainError> {
         let api = open(url).await?;
-        let mut client = Self { api, url: url.to_string(), contract: signer.account(), signer, next_nonce: Mutex::new(0) };
+        let mut client =
+            Self { api, url: url.to_string(), contract: signer.account(), signer, next_nonce: Mutex::new(0) };
         let at = client.at_finalized().await?;
         let args = instantiate_dry_run_args(&client.account(), &code, &constructor, &salt);
         let out = at

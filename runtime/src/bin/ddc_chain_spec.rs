@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     match ddc_runtime::chain_spec::dev_chain_spec(&code) {
         Ok(spec) => {
             let mut out = std::io::stdout().lock();
-            match serde_json::to_writer(&mut out, &spec).map_err(std::io::Error::from).and_then(|()| out.write_all(b"\n")) {
+            match serde_json::to_writer(&mut out, &spec)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("ddc-chain-spec: writing the spec: {e}");

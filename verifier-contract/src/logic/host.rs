@@ -3,7 +3,7 @@
 //! same rules, so they cannot drift apart.
 
 use super::{AccountId, Balance, Error, Event};
-use ddc_primitives::groth16::EncodedStatement;
+use ddc_primitives::groth16::ReplicaStatement;
 use scale::{Decode, Encode};
 
 pub trait Host {
@@ -23,7 +23,7 @@ pub trait Host {
     fn emit(&mut self, event: Event);
     /// Whether every statement's Groth16 proof holds under `vk` (one pairing check, or a batch
     /// bound to `entropy`). Errors: `VerifyingKeyInvalid`, `ProofMalformed`.
-    fn verify_proofs(&mut self, vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> Result<bool, Error>;
+    fn verify_proofs(&mut self, vk: &[u8], statements: &[ReplicaStatement], entropy: &[u8; 32]) -> Result<bool, Error>;
     /// Whether `vk` decodes as a storage-proof verifying key (the verifier may cache it prepared).
     fn check_vk(&mut self, vk: &[u8]) -> bool;
     /// Raw contract storage under a SCALE-encoded key.

@@ -8,7 +8,7 @@ mod dispatch;
 pub use dispatch::{dispatch, selector, DispatchError, Output, MESSAGES, PAYABLE};
 
 use crate::logic::{self, AccountId, Balance, Error, Event, Host};
-use ddc_primitives::groth16::EncodedStatement;
+use ddc_primitives::groth16::ReplicaStatement;
 use scale::{Decode, Encode};
 use std::collections::BTreeMap;
 
@@ -68,9 +68,9 @@ impl Host for Call<'_> {
     fn emit(&mut self, event: Event) {
         self.events.push(event);
     }
-    fn verify_proofs(&mut self, vk: &[u8], statements: &[EncodedStatement], entropy: &[u8; 32]) -> logic::Result<bool> {
-        use ddc_primitives::groth16::{verify_encoded, EncodingError as E};
-        verify_encoded(vk, statements, entropy).map_err(|e| match e {
+    fn verify_proofs(&mut self, vk: &[u8], statements: &[ReplicaStatement], entropy: &[u8; 32]) -> logic::Result<bool> {
+        use ddc_primitives::groth16::{verify_replicas, EncodingError as E};
+        verify_replicas(vk, statements, entropy).map_err(|e| match e {
             E::VerifyingKey | E::VerifyingKeyInputs(_) => Error::VerifyingKeyInvalid,
             E::ProofLength(_) | E::ProofPoints => Error::ProofMalformed,
         })

@@ -11,7 +11,7 @@ use crate::logic::store::Map;
 use crate::logic::{
     account, cluster, node, tag, AccountId, Balance, ClusterId, Epoch, Error, Event, Host, NodeId, Result, VNodeIndex,
 };
-use ddc_primitives::groth16::{EncodedStatement, PROOF_BYTES};
+use ddc_primitives::groth16::{ReplicaStatement, PROOF_BYTES};
 use ink::prelude::vec::Vec;
 
 /// A storage proof of one vnode replica, as validators and nodes submit it.
@@ -86,8 +86,8 @@ pub(crate) fn commitment(h: &impl Host, cluster_id: ClusterId, vnode: VNodeIndex
     Commitments::get(h, &(cluster_id, vnode, epoch)).ok_or(Error::NoCommitment)
 }
 
-/// What the verifier checks for a vnode's proof: its committed root and size, and the seed that
-/// binds it to this cluster, vnode, node and epoch.
+/// What the verifier checks for a vnode's proof: its committed root and size, and the replica
+/// (epoch seed, cluster, vnode, node, epoch) whose seed binds the proof to them.
 fn statement(
     seed: &[u8; 32],
     cluster_id: ClusterId,
@@ -95,15 +95,14 @@ fn statement(
     epoch: Epoch,
     c: &Commitment,
     proof: [u8; PROOF_BYTES],
-) -> EncodedStatement {
-    let replica = ddc_primitives::challenge::replica_seed(seed, cluster_id, vnode, c.node_id, epoch);
-    (c.root, c.chunk_count, ddc_primitives::encoding::fr_to_bytes(&replica), proof)
+) -> ReplicaStatement {
+    (c.root, c.chunk_count, (*seed, cluster_id, vnode, c.node_id, epoch), proof)
 }
 
 /// Verifies statements under the key their commitments were made with: one batch per key.
 fn verify_statements(
     h: &mut impl Host,
-    statements: &[([u8; 32], EncodedStatement)],
+    statements: &[([u8; 32], ReplicaStatement)],
     entropy: &[u8; 32],
 ) -> Result<bool> {
     let mut keys: Vec<[u8; 32]> = statements.iter().map(|(k, _)| *k).collect();
@@ -111,7 +110,7 @@ fn verify_statements(
     keys.dedup();
     for hash in keys {
         let key = VerifyingKeys::get(h, &hash).ok_or(Error::VerifyingKeyMissing)?;
-        let batch: Vec<EncodedStatement> = statements.iter().filter(|(k, _)| *k == hash).map(|(_, s)| *s).collect();
+        let batch: Vec<ReplicaStatement> = statements.iter().filter(|(k, _)| *k == hash).map(|(_, s)| *s).collect();
         if !h.verify_proofs(&key.bytes, &batch, entropy)? {
             return Ok(false);
         }
