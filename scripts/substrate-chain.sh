@@ -4,6 +4,8 @@
 # chopsticks node over it on ws://127.0.0.1:${DDC_SUBSTRATE_PORT:-9944}, deploys the DDC core
 # contract (the ddc-pos build: proofs checked by the runtime's extension) and prints how to point
 # the daemons at it. Ctrl-C stops the node. State lives in memory: a restart starts a new chain.
+# Arguments go to the node: `--block-ms MS` (default 1000), or `--manual-time` (the clock moves
+# only by the `dev_timeTravel` RPC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${DDC_SUBSTRATE_PORT:-9944}
@@ -16,7 +18,7 @@ mkdir -p "$DIR"
 target/release/ddc-chain-spec target/runtime/ddc_runtime.wasm > "$DIR/ddc-dev.json"
 
 rm -f "$DIR/node.log"
-tools/node/node_modules/.bin/node tools/node/ddc-chain.mjs "$DIR/ddc-dev.json" --port "$PORT" > "$DIR/node.log" 2>&1 &
+tools/node/node_modules/.bin/node tools/node/ddc-chain.mjs "$DIR/ddc-dev.json" --port "$PORT" "$@" > "$DIR/node.log" 2>&1 &
 NODE_PID=$!
 trap 'kill $NODE_PID 2>/dev/null || true' EXIT INT TERM
 until grep -q '^ddc-chain listening' "$DIR/node.log"; do

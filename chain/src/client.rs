@@ -56,3 +56,11 @@ pub trait ChainClient: Send + Sync {
     /// An account's free balance.
     async fn balance(&self, account: AccountId) -> Result<Balance, ChainError>;
 }
+
+/// A development chain whose clock its driver moves (`--manual-time`): the embedded chain, or a
+/// local chopsticks node ([`crate::substrate::local`]). Tests drive time; they never wait on it.
+#[async_trait]
+pub trait ManualClock: Send + Sync {
+    /// Puts the chain's clock at `now_ms` (blocks from now on carry it).
+    async fn set_time(&self, now_ms: u64) -> Result<(), ChainError>;
+}

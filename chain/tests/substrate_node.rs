@@ -6,7 +6,7 @@
 
 use ddc_chain::calls::call_data;
 use ddc_chain::substrate::address::to_ss58;
-use ddc_chain::substrate::local::LocalNode;
+use ddc_chain::substrate::local::{LocalNode, NodeTime};
 use ddc_chain::substrate::SubstrateClient;
 use ddc_chain::{connect, ChainError, Ddc, Event, Signer};
 use ddc_verifier_contract::logic::{Error as ContractError, NodeId, TOKEN};
@@ -31,7 +31,8 @@ async fn chain() -> Chain {
             let spec = ddc_runtime::chain_spec::dev_chain_spec(&code).expect("dev chain spec");
             let spec_path = dir.path().join("ddc-dev.json");
             std::fs::write(&spec_path, serde_json::to_vec(&spec).unwrap()).expect("writing the spec");
-            let node = LocalNode::start(&root, &spec_path, 0, &dir.path().join("node.log")).expect("local node");
+            let node = LocalNode::start(&root, &spec_path, 0, NodeTime::Manual, &dir.path().join("node.log"))
+                .expect("local node");
             (node.url().to_string(), Some((node, dir)))
         }
     };

@@ -69,6 +69,13 @@ impl EmbeddedClient {
 }
 
 #[async_trait]
+impl crate::client::ManualClock for EmbeddedClient {
+    async fn set_time(&self, now_ms: u64) -> Result<(), ChainError> {
+        EmbeddedClient::set_time(self, now_ms).await
+    }
+}
+
+#[async_trait]
 impl ChainClient for EmbeddedClient {
     fn account(&self) -> AccountId {
         self.signer.account()

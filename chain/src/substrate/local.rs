@@ -1,9 +1,12 @@
 //! A real Substrate node on loopback: chopsticks' block builder and RPC over the DDC runtime
 //! wasm, started from a raw dev chain spec by `tools/node/ddc-chain.mjs` (pinned in
 //! `tools/node/package.json`, installed by `scripts/setup.sh --tests`). Blocks are built as
-//! transactions arrive and are final at once; each block moves the chain's clock by 12 s, so
-//! time on it follows blocks, not the wall clock. Tests and `scripts/substrate-chain.sh` use it.
+//! transactions arrive, and on a timer, and are final at once; their timestamps follow the wall
+//! clock, or with [`NodeTime::Manual`] only [`DevRpc::set_time`]. Tests, the devnet and
+//! `scripts/substrate-chain.sh` use it.
 
+use crate::client::{ChainError, ManualClock};
+use async_trait::async_trait;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,6 +27,15 @@ pub enum LocalNodeError {
     Timeout(PathBuf),
 }
 
+/// How the node's clock moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeTime {
+    /// A block every `block_ms` (and one per transaction), stamped with the wall clock.
+    Wall { block_ms: u64 },
+    /// Blocks only for transactions and [`DevRpc::set_time`]; the clock moves only by the latter.
+    Manual,
+}
+
 /// A running node; killed when dropped.
 pub struct LocalNode {
     child: Child,
@@ -34,7 +46,7 @@ pub struct LocalNode {
 impl LocalNode {
     /// Starts a node of the chain spec `spec` on `127.0.0.1:port` (0: a free port), with the
     /// tools under `root` (the repository), logging to `log`; returns once its RPC serves.
-    pub fn start(root: &Path, spec: &Path, port: u16, log: &Path) -> Result<Self, LocalNodeError> {
+    pub fn start(root: &Path, spec: &Path, port: u16, time: NodeTime, log: &Path) -> Result<Self, LocalNodeError> {
         let tools = root.join("tools/node");
         let node = tools.join("node_modules/.bin/node");
         let missing = |what, path: &Path, fix| LocalNodeError::Missing { what, path: path.to_path_buf(), fix };
@@ -50,6 +62,10 @@ impl LocalNode {
             .arg(tools.join("ddc-chain.mjs"))
             .arg(spec)
             .args(["--port", &port.to_string()])
+            .args(match time {
+                NodeTime::Wall { block_ms } => vec!["--block-ms".to_string(), block_ms.to_string()],
+                NodeTime::Manual => vec!["--manual-time".to_string()],
+            })
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -88,5 +104,54 @@ impl Drop for LocalNode {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The node's development RPC (chopsticks' `dev_*` methods), over HTTP on the node's port.
+#[derive(Clone)]
+pub struct DevRpc {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl DevRpc {
+    /// For the node whose RPC is `ws://HOST:PORT`.
+    pub fn new(ws_url: &str) -> Self {
+        let url = ws_url.replacen("wss://", "https://", 1).replacen("ws://", "http://", 1);
+        Self { http: reqwest::Client::new(), url }
+    }
+
+    async fn call(&self, method: &str, params: serde_json::Value) -> Result<serde_json::Value, ChainError> {
+        let unreachable = |e: reqwest::Error| ChainError::Unreachable { url: self.url.clone(), reason: e.to_string() };
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let answer: serde_json::Value = self
+            .http
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?
+            .json()
+            .await
+            .map_err(unreachable)?;
+        match answer.get("error") {
+            Some(e) => Err(ChainError::Rejected(format!("{method}: {e}"))),
+            None => Ok(answer.get("result").cloned().unwrap_or_default()),
+        }
+    }
+
+    /// Builds a block now.
+    pub async fn new_block(&self) -> Result<(), ChainError> {
+        self.call("dev_newBlock", serde_json::json!([])).await.map(|_| ())
+    }
+}
+
+#[async_trait]
+impl ManualClock for DevRpc {
+    /// `dev_timeTravel` to `now_ms`, then a block that carries it (1 ms later: pallet-timestamp
+    /// wants every block later than the last).
+    async fn set_time(&self, now_ms: u64) -> Result<(), ChainError> {
+        self.call("dev_timeTravel", serde_json::json!([now_ms])).await?;
+        self.new_block().await
     }
 }
