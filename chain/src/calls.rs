@@ -2,7 +2,7 @@
 //! message's selector, outputs decoded from ink!'s `Result<R, LangError>`, contract errors typed.
 
 use crate::client::{ChainClient, ChainError, Receipt};
-use crate::{AccountId, Balance};
+use crate::{AccountId, Balance, Event};
 use async_trait::async_trait;
 use ddc_primitives::groth16::PROOF_BYTES;
 use ddc_primitives::ids::{BucketId, ClusterId, Epoch, NodeId, VNodeIndex};
@@ -51,6 +51,42 @@ pub trait Ddc: ChainClient {
         let receipt = self.submit_raw(value, call_data(message, args)).await?;
         let out = decode::<Result<T, ContractError>>(message, &receipt.output)?.map_err(ChainError::Contract)?;
         Ok((out, receipt))
+    }
+
+    /// A call that creates something, and the new id its block assigned, read from the
+    /// creation's event by `pick`. A Substrate receipt's output is its dry run's (pallet-contracts
+    /// returns none from an extrinsic), so when another creation lands first the output's id is
+    /// not the one made; the event is what the block did.
+    async fn create<A: Encode + Send, T: Decode + Send>(
+        &self,
+        value: Balance,
+        message: &str,
+        args: A,
+        pick: impl for<'e> Fn(&'e Event) -> Option<T> + Send,
+    ) -> Result<T, ChainError> {
+        let (_, receipt) = self.transact::<A, T>(value, message, args).await?;
+        let found = receipt.events.iter().find_map(|e| pick(e));
+        found.ok_or_else(|| ChainError::Protocol(format!("{message}: no creation event in the call's receipt")))
+    }
+
+    /// A new bucket in `cluster_id`, owned by this client's account.
+    async fn bucket_create(&self, params: String, cluster_id: ClusterId) -> Result<BucketId, ChainError> {
+        let me = self.account();
+        self.create(0, "bucket_create", (params, cluster_id), |e| match e {
+            Event::BucketCreated { bucket_id, owner_id } if *owner_id == me => Some(*bucket_id),
+            _ => None,
+        })
+        .await
+    }
+
+    /// A new cluster of `vnodes` virtual nodes over `nodes`, managed by this client's account.
+    async fn cluster_create(&self, vnodes: u32, nodes: Vec<NodeId>, params: String) -> Result<ClusterId, ChainError> {
+        let me = self.account();
+        self.create(0, "cluster_create", (vnodes, nodes, params), |e| match e {
+            Event::ClusterCreated { cluster_id, manager, .. } if *manager == me => Some(*cluster_id),
+            _ => None,
+        })
+        .await
     }
 
     /// [`Ddc::transact`] without the receipt.
@@ -131,7 +167,12 @@ pub trait Ddc: ChainClient {
     }
 
     async fn node_create(&self, rent_per_month: Balance, params: String, capacity: u32) -> Result<NodeId, ChainError> {
-        self.act(0, "node_create", (rent_per_month, params, capacity)).await
+        let me = self.account();
+        self.create(0, "node_create", (rent_per_month, params, capacity), |e| match e {
+            Event::NodeCreated { node_id, provider_id, .. } if *provider_id == me => Some(*node_id),
+            _ => None,
+        })
+        .await
     }
     async fn node_bond(&self, cluster_id: ClusterId, node_id: NodeId, stake: Balance) -> Result<(), ChainError> {
         self.act(stake, "node_bond", (cluster_id, node_id)).await

@@ -7,14 +7,21 @@ use std::process::Command;
 
 /// Runs `ddc devnet` on the small circuit with `fault_args`; the JSON report.
 fn devnet(fault_args: &[&str]) -> serde_json::Value {
+    devnet_with(fault_args, "100")
+}
+
+/// [`devnet`] with the lockstep clock ticking (and the daemons polling) every `block_ms`.
+fn devnet_with(fault_args: &[&str], block_ms: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ddc"))
         .args(["devnet", "--epochs", "2", "--faulty", "1", "--exit", "--json", "--lockstep"])
         .args(fault_args)
-        .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "10000", "--block-ms", "100"])
+        .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "10000", "--block-ms", block_ms])
         .args(["--depth", "12", "--challenges", "4", "--chunk-bytes", "64", "--objects", "16", "--object-kib", "4"])
         .args(["--chain-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("devnet"))
+        // The repository: `--chain-spec` finds tools/node and target/contract there.
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
@@ -30,7 +37,28 @@ fn field(n: &serde_json::Value, name: &str) -> u64 {
 
 #[test]
 fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
-    let report = devnet(&["--drop-fraction", "0.5"]);
+    caught_and_paid(&devnet(&["--drop-fraction", "0.5"]));
+}
+
+/// The same network on a real Substrate node: chopsticks over the DDC runtime wasm, the core
+/// contract's `ddc-pos` build deployed, proofs verified by the runtime's extension.
+#[test]
+fn on_a_substrate_node_the_faulty_node_is_slashed_and_the_honest_ones_paid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let wasm = root.join("target/runtime/ddc_runtime.wasm");
+    let code = std::fs::read(&wasm).unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-runtime.sh", wasm.display()));
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("ddc-dev.json");
+    std::fs::write(&spec, serde_json::to_vec(&ddc_runtime::chain_spec::dev_chain_spec(&code).unwrap()).unwrap())
+        .unwrap();
+    // Every query is a contract dry run interpreted by the node: the daemons poll it less often.
+    let report = devnet_with(&["--drop-fraction", "0.5", "--chain-spec", spec.to_str().unwrap()], "1000");
+    assert!(report["chain_url"].as_str().unwrap().starts_with("ws://"), "on the Substrate node: {report}");
+    caught_and_paid(&report);
+}
+
+/// The faulty node was caught and slashed, every honest one paid, and the verified epochs had seeds.
+fn caught_and_paid(report: &serde_json::Value) {
     let nodes = report["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 4);
     for n in nodes {

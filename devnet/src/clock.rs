@@ -14,8 +14,8 @@
 //!
 //! Validators keep their deadlines by the chain's clock, so a gate is never crossed under them.
 
-use ddc_chain::embedded::EmbeddedClient;
-use ddc_chain::{AccountId, ChainError, Ddc};
+use ddc_chain::client::ManualClock;
+use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
 use ddc_primitives::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 use ddc_validator::assignment::assigned;
 use ddc_verifier_contract::logic::{Phase, SeedCommit};
@@ -46,16 +46,23 @@ impl Clock {
     }
 
     /// Moves the chain's time phase by phase as the gates open, until `stop`.
-    pub async fn drive(self, chain: EmbeddedClient, gates: Gates, tick: Duration, stop: CancellationToken) {
+    pub async fn drive(
+        self,
+        chain: Arc<dyn ChainClient>,
+        time: Arc<dyn ManualClock>,
+        gates: Gates,
+        tick: Duration,
+        stop: CancellationToken,
+    ) {
         loop {
             tokio::select! {
                 _ = stop.cancelled() => return,
                 _ = tokio::time::sleep(tick) => {}
             }
             let _held = self.0.lock().await;
-            match next_move(&chain, &gates).await {
+            match next_move(chain.as_ref(), &gates).await {
                 Ok(Some(to_ms)) => {
-                    if let Err(e) = chain.set_time(to_ms).await {
+                    if let Err(e) = time.set_time(to_ms).await {
                         tracing::warn!("lockstep clock: {e}");
                     }
                 }
@@ -67,7 +74,7 @@ impl Clock {
 }
 
 /// Where the clock may move now, if anywhere: the next phase boundary once its gate is open.
-async fn next_move(chain: &EmbeddedClient, g: &Gates) -> Result<Option<u64>, ChainError> {
+async fn next_move(chain: &dyn ChainClient, g: &Gates) -> Result<Option<u64>, ChainError> {
     let info = chain.cluster_epoch(g.cluster).await?;
     let e = info.epoch;
     let open = match info.phase {
@@ -85,7 +92,7 @@ async fn next_move(chain: &EmbeddedClient, g: &Gates) -> Result<Option<u64>, Cha
 }
 
 /// Every vnode whose host may commit (its stake bonded, as `commit_root` requires) committed.
-async fn committed(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
+async fn committed(chain: &dyn ChainClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
     let hosts = chain.cluster_get(g.cluster).await?.cluster.vnodes;
     let required = chain.cluster_verification(g.cluster).await?.map_or(0, |v| v.config.node_stake);
     let mut bonded = HashSet::new();
@@ -104,13 +111,13 @@ async fn committed(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, 
 }
 
 /// Every devnet validator committed to a seed secret for `e` (and, with `revealed`, revealed it).
-async fn seeds(chain: &EmbeddedClient, g: &Gates, e: Epoch, revealed: bool) -> Result<bool, ChainError> {
+async fn seeds(chain: &dyn ChainClient, g: &Gates, e: Epoch, revealed: bool) -> Result<bool, ChainError> {
     let commits: Vec<SeedCommit> = chain.query("seed_commits", (g.cluster, e)).await?;
     Ok(g.validators.iter().all(|v| commits.iter().any(|c| c.validator == *v && (!revealed || c.secret.is_some()))))
 }
 
 /// Every vnode of `e − 1` that a devnet validator answers for first has a pass or a fault.
-async fn verified(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
+async fn verified(chain: &dyn ChainClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
     let Some(prev) = e.checked_sub(1) else { return Ok(true) };
     let Some(seed) = chain.epoch_seed(g.cluster, prev).await? else { return Ok(true) };
     let validators = chain.validator_list().await?;
@@ -126,12 +133,12 @@ async fn verified(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, C
     Ok(true)
 }
 
-async fn settled(chain: &EmbeddedClient, c: ClusterId, vnode: VNodeIndex, e: Epoch) -> Result<bool, ChainError> {
+async fn settled(chain: &dyn ChainClient, c: ClusterId, vnode: VNodeIndex, e: Epoch) -> Result<bool, ChainError> {
     Ok(chain.pass_get(c, vnode, e).await?.is_some() || chain.fault_get(c, vnode, e).await?.is_some())
 }
 
 /// A fault against an honest node, not yet rebutted, in an epoch still open to disputes.
-async fn false_fault_open(chain: &EmbeddedClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
+async fn false_fault_open(chain: &dyn ChainClient, g: &Gates, e: Epoch) -> Result<bool, ChainError> {
     for epoch in e.saturating_sub(2)..e {
         for vnode in 0..g.vnodes {
             if let Some(f) = chain.fault_get(g.cluster, vnode, epoch).await? {

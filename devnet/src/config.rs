@@ -38,6 +38,20 @@ pub struct DevnetConfig {
     /// The chain's clock moves phase by phase once each phase's work is on-chain (see
     /// [`crate::clock`]), instead of with the wall clock: results independent of machine speed.
     pub lockstep: bool,
+    /// Which chain the network runs on.
+    pub engine: Engine,
+}
+
+/// The chain under the devnet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The embedded dev chain: the contract's logic run natively, in this process.
+    #[default]
+    Embedded,
+    /// A real Substrate node: chopsticks over the DDC runtime wasm, started from the raw dev
+    /// chain spec `spec` (`ddc-chain-spec`), with the `ddc-pos` build of the core contract
+    /// deployed on it. `root` is the repository, which holds `tools/node` and `target/contract`.
+    Substrate { spec: PathBuf, root: PathBuf },
 }
 
 /// How a faulty node misbehaves (FAULT INJECTION).
@@ -79,6 +93,7 @@ impl DevnetConfig {
             chain_listen: "127.0.0.1:9944".parse().expect("address"),
             dashboard_listen: "127.0.0.1:8700".parse().expect("address"),
             lockstep: false,
+            engine: Engine::Embedded,
         }
     }
 

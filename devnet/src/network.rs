@@ -1,8 +1,12 @@
 //! Starting the network: chain, keys, governance, nodes, cluster, bucket, validators.
 
 use crate::clock::{Clock, Gates};
-use crate::config::{DevnetConfig, Fault, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
+use crate::config::{DevnetConfig, Engine, Fault, ADMIN, MANAGER, PROVIDERS, USER, VALIDATORS};
+use ddc_chain::calls::call_data;
+use ddc_chain::client::ManualClock;
 use ddc_chain::embedded::{server, ChainConfig, EmbeddedClient, Node};
+use ddc_chain::substrate::local::{DevRpc, LocalNode, LocalNodeError, NodeTime};
+use ddc_chain::substrate::{address::to_ss58, SubstrateClient};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::keys::{load_vk, write_dev_keys, KeyError};
 use ddc_primitives::ids::{BucketId, ClusterId, NodeId};
@@ -12,6 +16,7 @@ use ddc_validator::config::ValidatorConfig;
 use ddc_verifier_contract::logic::{ProtocolConfig, Validator, VerificationConfig, VerificationMode, TOKEN};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -22,6 +27,8 @@ pub enum DevnetError {
     Chain(#[from] ChainError),
     #[error("the embedded chain: {0}")]
     Node(#[from] ddc_chain::embedded::NodeError),
+    #[error("the Substrate node: {0}")]
+    LocalNode(#[from] LocalNodeError),
     #[error("development keys: {0}")]
     Keys(#[from] KeyError),
     #[error("{what}: {source}")]
@@ -63,6 +70,8 @@ pub struct Devnet {
     /// The lockstep clock, with `config.lockstep`.
     pub clock: Option<Clock>,
     pub chain_url: String,
+    /// The core contract's address on a Substrate chain (`None` on the embedded chain).
+    pub contract: Option<String>,
     pub cluster_id: ClusterId,
     pub bucket_id: BucketId,
     pub nodes: Vec<NodeHandle>,
@@ -70,8 +79,74 @@ pub struct Devnet {
     /// Stops nodes and validators.
     daemons_stop: CancellationToken,
     daemons: Vec<JoinHandle<Result<(), String>>>,
-    chain_stop: CancellationToken,
-    chain: JoinHandle<Result<(), ddc_chain::embedded::NodeError>>,
+    chain: ChainProcess,
+}
+
+/// What runs the chain, to stop it last.
+enum ChainProcess {
+    Embedded {
+        stop: CancellationToken,
+        task: JoinHandle<Result<(), ddc_chain::embedded::NodeError>>,
+    },
+    /// Killed when dropped.
+    Substrate(LocalNode),
+}
+
+/// A running chain: its RPC, the core contract's address where it needs one, its process, and
+/// what moves its clock in lockstep.
+struct StartedChain {
+    url: String,
+    contract: Option<String>,
+    process: ChainProcess,
+    clock: Arc<dyn ManualClock>,
+}
+
+/// The embedded chain in this process, or a chopsticks node with the core contract deployed.
+async fn start_chain(config: &DevnetConfig, dir: &Path) -> Result<StartedChain, DevnetError> {
+    match &config.engine {
+        Engine::Embedded => {
+            let node = Node::open(ChainConfig {
+                data_dir: dir.join("chain"),
+                block_time: Duration::from_millis(config.block_ms),
+                manual_time: config.lockstep,
+            })?;
+            let listener = tokio::net::TcpListener::bind(config.chain_listen)
+                .await
+                .map_err(io(format!("binding the chain RPC to {}", config.chain_listen)))?;
+            let url = format!("http://{}", listener.local_addr().map_err(io("chain address"))?);
+            ddc_chain::embedded::publish_rpc_url(&dir.join("chain"), &url).map_err(io("writing rpc.url"))?;
+            let stop = CancellationToken::new();
+            let app = server::router(node.clone());
+            let rpc_stop = stop.clone();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app).with_graceful_shutdown(rpc_stop.cancelled_owned()).await;
+            });
+            let task = tokio::spawn(node.run(stop.clone().cancelled_owned()));
+            tracing::info!(rpc = url, "embedded chain running");
+            let clock = Arc::new(EmbeddedClient::connect(&url, signer(ADMIN)?).await?);
+            Ok(StartedChain { url, contract: None, process: ChainProcess::Embedded { stop, task }, clock })
+        }
+        Engine::Substrate { spec, root } => {
+            let time = if config.lockstep { NodeTime::Manual } else { NodeTime::Wall { block_ms: config.block_ms } };
+            let (root, spec, log, port) =
+                (root.clone(), spec.clone(), dir.join("substrate-node.log"), config.chain_listen.port());
+            let node = tokio::task::spawn_blocking(move || LocalNode::start(&root, &spec, port, time, &log))
+                .await
+                .map_err(|e| DevnetError::Failed(format!("starting the node: {e}")))??;
+            let url = node.url().to_string();
+            let Engine::Substrate { root, .. } = &config.engine else { unreachable!() };
+            let wasm = root.join("target/contract/ddc_verifier_contract_ddc_pos.wasm");
+            let code =
+                std::fs::read(&wasm).map_err(io(format!("reading {} (scripts/build-contract.sh)", wasm.display())))?;
+            // The devnet's keys are INSECURE development keys: a dev-chain deployment.
+            let constructor = call_data("new_with_extension", true);
+            let deployed = SubstrateClient::deploy(&url, signer(ADMIN)?, code, constructor, Vec::new()).await?;
+            let contract = to_ss58(&deployed.contract());
+            tracing::info!(rpc = url, contract, log = %node.log().display(), "Substrate node (chopsticks) running");
+            let clock = Arc::new(DevRpc::new(&url));
+            Ok(StartedChain { url, contract: Some(contract), process: ChainProcess::Substrate(node), clock })
+        }
+    }
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DevnetError {
@@ -104,8 +179,8 @@ pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
 }
 
 impl Devnet {
-    pub async fn client(&self, name: &str) -> Result<EmbeddedClient, DevnetError> {
-        client(&self.chain_url, name).await
+    pub async fn client(&self, name: &str) -> Result<Arc<dyn ChainClient>, DevnetError> {
+        client(&self.chain_url, self.contract.as_deref(), name).await
     }
 
     /// Starts everything and returns once validators are admitted and every node serves.
@@ -115,24 +190,8 @@ impl Devnet {
         std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
 
         // The chain.
-        let node = Node::open(ChainConfig {
-            data_dir: dir.join("chain"),
-            block_time: Duration::from_millis(config.block_ms),
-            manual_time: config.lockstep,
-        })?;
-        let listener = tokio::net::TcpListener::bind(config.chain_listen)
-            .await
-            .map_err(io(format!("binding the chain RPC to {}", config.chain_listen)))?;
-        let chain_url = format!("http://{}", listener.local_addr().map_err(io("chain address"))?);
-        ddc_chain::embedded::publish_rpc_url(&dir.join("chain"), &chain_url).map_err(io("writing rpc.url"))?;
-        let chain_stop = CancellationToken::new();
-        let app = server::router(node.clone());
-        let rpc_stop = chain_stop.clone();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).with_graceful_shutdown(rpc_stop.cancelled_owned()).await;
-        });
-        let chain = tokio::spawn(node.run(chain_stop.clone().cancelled_owned()));
-        tracing::info!(rpc = chain_url, "embedded chain running");
+        let StartedChain { url: chain_url, contract, process: chain, clock: chain_clock } =
+            start_chain(&config, &dir).await?;
 
         // Governance: protocol parameters and the INSECURE development verifying key.
         let keys_dir = dir.join("keys");
@@ -148,7 +207,7 @@ impl Devnet {
             }
             Err(e) => return Err(e.into()),
         };
-        let admin = client(&chain_url, ADMIN).await?;
+        let admin = client(&chain_url, contract.as_deref(), ADMIN).await?;
         let protocol = ProtocolConfig {
             validator_stake: VALIDATOR_STAKE,
             false_report_penalty: PENALTY,
@@ -166,7 +225,7 @@ impl Devnet {
         let mut nodes = Vec::new();
         for (i, name) in PROVIDERS[..config.nodes].iter().enumerate() {
             let faulty = i >= config.nodes - config.faulty;
-            let node_config = node_config(&config, &dir, &chain_url, name, faulty)?;
+            let node_config = node_config(&config, &dir, &chain_url, contract.as_deref(), name, faulty)?;
             let url = node_config.public_url.clone();
             let stop = daemons_stop.clone();
             daemons.push(tokio::spawn(async move {
@@ -176,7 +235,7 @@ impl Devnet {
         }
         let mut handles = Vec::new();
         for (name, url, faulty) in nodes {
-            let c = client(&chain_url, &name).await?;
+            let c = client(&chain_url, contract.as_deref(), &name).await?;
             let me = c.account();
             let node_id = wait_for(&format!("node {name} to register"), 60, || async {
                 c.node_list(0, 100, Some(me)).await.ok().and_then(|(n, _)| n.first().map(|n| n.node_id))
@@ -187,9 +246,9 @@ impl Devnet {
         }
 
         // The manager's cluster.
-        let manager = client(&chain_url, MANAGER).await?;
+        let manager = client(&chain_url, contract.as_deref(), MANAGER).await?;
         let ids: Vec<NodeId> = handles.iter().map(|n| n.node_id).collect();
-        let cluster_id: ClusterId = manager.act(0, "cluster_create", (config.vnodes, ids, String::new())).await?;
+        let cluster_id = manager.cluster_create(config.vnodes, ids, String::new()).await?;
         manager.act::<_, ()>(0, "cluster_reserve_resource", (cluster_id, 1u32)).await?;
 
         // Validators bond themselves; governance admits them.
@@ -198,6 +257,7 @@ impl Devnet {
             let listen = free_addr()?;
             let mut vc =
                 ValidatorConfig::local(dir.join(format!("validator-{name}")), listen, chain_url.clone(), dev_uri(name));
+            vc.contract.clone_from(&contract);
             vc.quorum = config.quorum;
             vc.poll_ms = (config.block_ms).clamp(100, 500);
             vc.proof_timeout_ms = config.epoch_ms;
@@ -243,9 +303,9 @@ impl Devnet {
         manager.act::<_, ()>(0, "cluster_set_verification", (cluster_id, verification)).await?;
 
         // The user's funded bucket.
-        let user = client(&chain_url, USER).await?;
+        let user = client(&chain_url, contract.as_deref(), USER).await?;
         let params = format!("{{\"replication\":{}}}", config.replication);
-        let bucket_id: BucketId = user.act(0, "bucket_create", (params, cluster_id)).await?;
+        let bucket_id = user.bucket_create(params, cluster_id).await?;
         user.act::<_, ()>(0, "bucket_alloc_into_cluster", (bucket_id, 1u32)).await?;
         user.act::<_, ()>(USER_DEPOSIT, "account_deposit", ()).await?;
 
@@ -258,22 +318,22 @@ impl Devnet {
                 honest_nodes: handles.iter().filter(|n| !n.faulty).map(|n| n.node_id).collect(),
                 quorum: config.quorum,
             };
-            let chain = client(&chain_url, ADMIN).await?;
+            let chain = client(&chain_url, contract.as_deref(), ADMIN).await?;
             let tick = Duration::from_millis(config.block_ms);
-            tokio::spawn(clock.clone().drive(chain, gates, tick, daemons_stop.clone()));
+            tokio::spawn(clock.clone().drive(chain, chain_clock, gates, tick, daemons_stop.clone()));
             tracing::info!("lockstep: the chain's clock moves as each epoch phase's work lands");
         }
         Ok(Devnet {
             config,
             clock,
             chain_url,
+            contract,
             cluster_id,
             bucket_id,
             nodes: handles,
             validators,
             daemons_stop,
             daemons,
-            chain_stop,
             chain,
         })
     }
@@ -289,8 +349,13 @@ impl Devnet {
                 Err(e) => failures.push(e.to_string()),
             }
         }
-        self.chain_stop.cancel();
-        self.chain.await.map_err(|e| DevnetError::Failed(e.to_string()))??;
+        match self.chain {
+            ChainProcess::Embedded { stop, task } => {
+                stop.cancel();
+                task.await.map_err(|e| DevnetError::Failed(e.to_string()))??;
+            }
+            ChainProcess::Substrate(node) => drop(node),
+        }
         if !failures.is_empty() {
             return Err(DevnetError::Failed(format!("daemons failed: {}", failures.join("; "))));
         }
@@ -306,15 +371,20 @@ pub fn dev_account(name: &str) -> AccountId {
     Signer::dev(name).expect("a dev account name").account()
 }
 
-pub async fn client(url: &str, name: &str) -> Result<EmbeddedClient, DevnetError> {
-    let signer = Signer::dev(name).map_err(|e| DevnetError::Failed(e.to_string()))?;
-    Ok(EmbeddedClient::connect(url, signer).await?)
+fn signer(name: &str) -> Result<Signer, DevnetError> {
+    Signer::dev(name).map_err(|e| DevnetError::Failed(e.to_string()))
+}
+
+/// A client of the chain at `url` (and `contract`, on a Substrate chain) signing as dev account `name`.
+pub async fn client(url: &str, contract: Option<&str>, name: &str) -> Result<Arc<dyn ChainClient>, DevnetError> {
+    Ok(ddc_chain::connect(url, contract, signer(name)?).await?)
 }
 
 fn node_config(
     config: &DevnetConfig,
     dir: &Path,
     chain_url: &str,
+    contract: Option<&str>,
     name: &str,
     faulty: bool,
 ) -> Result<NodeConfig, DevnetError> {
@@ -325,7 +395,7 @@ fn node_config(
         listen,
         public_url: format!("http://{listen}"),
         chain: chain_url.to_string(),
-        contract: None,
+        contract: contract.map(str::to_string),
         key: dev_uri(name),
         cluster_id: None,
         rent_per_month: NODE_RENT,

@@ -4,7 +4,7 @@
 use crate::config::{DevnetConfig, ADMIN, USER};
 use crate::dashboard::{self, SharedReport};
 use crate::ledger::{Ledger, Report};
-use crate::network::{client, Devnet, DevnetError};
+use crate::network::{Devnet, DevnetError};
 use crate::workload;
 use ddc_chain::Ddc;
 use ddc_prover::receipt_store::audit;
@@ -44,16 +44,16 @@ pub async fn run(
     progress(Progress::Started(&net));
     let total = net.config.objects;
     workload::upload(&net, |objects| progress(Progress::Uploaded { objects, total })).await?;
-    let observer = client(&net.chain_url, ADMIN).await?;
+    let observer = net.client(ADMIN).await?;
     // The user checks its receipts against every epoch's commitments, as `ddc receipts audit`.
-    let auditor = client(&net.chain_url, USER).await?;
+    let auditor = net.client(USER).await?;
     let receipts = workload::receipts(&net)?.load().map_err(|e| DevnetError::Failed(e.to_string()))?;
     let mut audited = None;
     let first = observer.cluster_epoch(net.cluster_id).await?.epoch + 1;
 
     let report: SharedReport = Arc::new(Mutex::new(Report::default()));
     let mut ledger = Ledger::new(&net);
-    ledger.follow(&observer).await?;
+    ledger.follow(observer.as_ref()).await?;
     *report.lock().expect("report lock") = ledger.report.clone();
     let listener = tokio::net::TcpListener::bind(dashboard_listen)
         .await
@@ -83,12 +83,12 @@ pub async fn run(
             _ = stop.cancelled() => break Ok(()),
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}
         }
-        if let Err(e) = ledger.follow(&observer).await {
+        if let Err(e) = ledger.follow(observer.as_ref()).await {
             tracing::warn!("following the chain: {e}");
             continue;
         }
         if let Some(e) = ledger.report.current_epoch.and_then(|e| e.checked_sub(1)).filter(|e| audited < Some(*e)) {
-            match audit(&auditor, &receipts, e, false).await {
+            match audit(auditor.as_ref(), &receipts, e, false).await {
                 Ok(_) => audited = Some(e),
                 Err(err) => tracing::warn!(epoch = e, "auditing the receipts: {err}"),
             }

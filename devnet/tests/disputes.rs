@@ -25,8 +25,8 @@ async fn a_missed_reveal_and_a_rebutted_false_report_are_penalised() {
     let report = net.report_when(120, |r| r.current_epoch.is_some()).await;
     let clock = net.clock.lock().unwrap().clone().expect("the scenario tests run in lockstep");
     let (chain_url, cluster) = (report.chain_url.clone(), report.cluster_id);
-    let rogue = client(&chain_url, ROGUE).await.unwrap();
-    let admin = client(&chain_url, "alice").await.unwrap();
+    let rogue = client(&chain_url, None, ROGUE).await.unwrap();
+    let admin = client(&chain_url, None, "alice").await.unwrap();
     rogue.act::<_, ()>(VALIDATOR_STAKE, "validator_bond", ()).await.unwrap();
     admin.act::<_, ()>(0, "admin_admit_validator", dev_account(ROGUE)).await.unwrap();
     let bond = || async {

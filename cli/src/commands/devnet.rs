@@ -77,6 +77,12 @@ pub struct DevnetArgs {
     /// the wall clock: the same outcome on a slow or loaded machine as on a fast one.
     #[arg(long)]
     pub lockstep: bool,
+    /// Run on a real Substrate node instead of the embedded chain: chopsticks over the DDC
+    /// runtime, started from this raw chain spec (`ddc-chain-spec`; scripts/substrate-chain.sh
+    /// writes target/substrate/ddc-dev.json), with tools/node and target/contract from the
+    /// current directory.
+    #[arg(long)]
+    pub chain_spec: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -107,6 +113,9 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     config.chain_listen = args.chain_listen;
     config.dashboard_listen = args.listen;
     config.lockstep = args.lockstep;
+    if let Some(spec) = &args.chain_spec {
+        config.engine = ddc_devnet::config::Engine::Substrate { spec: spec.clone(), root: std::env::current_dir()? };
+    }
     let config = config.checked()?;
     let epochs = if args.exit { Some(args.epochs.unwrap_or(3)) } else { args.epochs };
     if args.data_dir.exists() {

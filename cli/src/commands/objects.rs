@@ -95,7 +95,7 @@ pub fn bucket(args: UserArgs, command: BucketCommand) -> anyhow::Result<ExitCode
         match command {
             BucketCommand::Create { cluster, replication, public_read, deposit } => {
                 let params = serde_json::to_string(&BucketParams { replication, public_read })?;
-                let id: u32 = chain.act(0, "bucket_create", (params, cluster)).await?;
+                let id = chain.bucket_create(params, cluster).await?;
                 if deposit > 0 {
                     chain.act::<_, ()>(deposit, "account_deposit", ()).await?;
                 }
