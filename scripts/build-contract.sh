@@ -21,13 +21,7 @@ if command -v cargo-contract >/dev/null && rustup target list --installed 2>/dev
     exit 0
 fi
 
-PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22 binaryen"
-if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
-    echo "build-contract: installing Debian's wasm toolchain" >&2
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
-fi
+bash scripts/wasm-toolchain.sh
 
 # pallet-contracts rejects code built with linker-plugin LTO ("CodeRejected"): none here.
 # build PACKAGE LIB [FEATURE NAME]: LIB's wasm and metadata, with FEATURE on as target/contract/NAME.

@@ -30,13 +30,7 @@ case "${1:-}" in
     *) echo "usage: $0 [--check|--force]" >&2; exit 2 ;;
 esac
 
-PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22 binaryen"
-if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
-    echo "build-runtime: installing Debian's wasm toolchain" >&2
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
-fi
+bash scripts/wasm-toolchain.sh
 
 TARGET_DIR=${DDC_RUNTIME_TARGET_DIR:-$PWD/target/runtime-wasm}
 echo "build-runtime: building the DDC runtime wasm (a cold build takes a while)" >&2

@@ -7,16 +7,17 @@ use std::process::Command;
 
 /// Runs `ddc devnet` on the small circuit with `fault_args`; the JSON report.
 fn devnet(fault_args: &[&str]) -> serde_json::Value {
-    devnet_with(fault_args, "100")
+    devnet_with(fault_args, &["--epochs", "2", "--epoch-ms", "10000", "--block-ms", "100"])
 }
 
-/// [`devnet`] with the lockstep clock ticking (and the daemons polling) every `block_ms`.
-fn devnet_with(fault_args: &[&str], block_ms: &str) -> serde_json::Value {
+/// [`devnet`] with `timing`: `--epochs` (after the workload's), `--epoch-ms` and `--block-ms`.
+fn devnet_with(fault_args: &[&str], timing: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ddc"))
-        .args(["devnet", "--epochs", "2", "--faulty", "1", "--exit", "--json", "--lockstep"])
+        .args(["devnet", "--faulty", "1", "--exit", "--json", "--lockstep"])
         .args(fault_args)
-        .args(["--vnodes", "8", "--validators", "2", "--epoch-ms", "10000", "--block-ms", block_ms])
+        .args(timing)
+        .args(["--vnodes", "8", "--validators", "2"])
         .args(["--depth", "12", "--challenges", "4", "--chunk-bytes", "64", "--objects", "16", "--object-kib", "4"])
         .args(["--chain-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("devnet"))
@@ -51,8 +52,11 @@ fn on_a_substrate_node_the_faulty_node_is_slashed_and_the_honest_ones_paid() {
     let spec = dir.path().join("ddc-dev.json");
     std::fs::write(&spec, serde_json::to_vec(&ddc_runtime::chain_spec::dev_chain_spec(&code).unwrap()).unwrap())
         .unwrap();
-    // Every query is a contract dry run interpreted by the node: the daemons poll it less often.
-    let report = devnet_with(&["--drop-fraction", "0.5", "--chain-spec", spec.to_str().unwrap()], "1000");
+    // Every query is a contract dry run that the node interprets: the daemons poll it less often,
+    // and one epoch after the workload's (the one the faulty node fails) is enough. In lockstep
+    // the epoch length is chain time only; the longer one widens the devnet's wall-clock deadline.
+    let timing = ["--epochs", "1", "--epoch-ms", "60000", "--block-ms", "1000"];
+    let report = devnet_with(&["--drop-fraction", "0.5", "--chain-spec", spec.to_str().unwrap()], &timing);
     assert!(report["chain_url"].as_str().unwrap().starts_with("ws://"), "on the Substrate node: {report}");
     caught_and_paid(&report);
 }
