@@ -64,3 +64,26 @@ pub trait ManualClock: Send + Sync {
     /// Puts the chain's clock at `now_ms` (blocks from now on carry it).
     async fn set_time(&self, now_ms: u64) -> Result<(), ChainError>;
 }
+
+/// A shared client is a client: daemons and the devnet hold `Arc<dyn ChainClient>`.
+#[async_trait]
+impl<C: ChainClient + ?Sized> ChainClient for std::sync::Arc<C> {
+    fn account(&self) -> AccountId {
+        (**self).account()
+    }
+    async fn head(&self) -> Result<Head, ChainError> {
+        (**self).head().await
+    }
+    async fn query_raw(&self, data: Vec<u8>) -> Result<Vec<u8>, ChainError> {
+        (**self).query_raw(data).await
+    }
+    async fn submit_raw(&self, value: Balance, data: Vec<u8>) -> Result<Receipt, ChainError> {
+        (**self).submit_raw(value, data).await
+    }
+    async fn events_since(&self, from: u64) -> Result<EventBatch, ChainError> {
+        (**self).events_since(from).await
+    }
+    async fn balance(&self, account: AccountId) -> Result<Balance, ChainError> {
+        (**self).balance(account).await
+    }
+}
