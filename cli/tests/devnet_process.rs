@@ -46,7 +46,7 @@ fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
 ///
 /// Not in the default run: chopsticks interprets the runtime, which interprets the contract, so
 /// a block takes seconds to build and the node's one thread is saturated by the daemons' dry
-/// runs; the run here took over 15 minutes. `cargo test -p ddc --test devnet_process -- --ignored`.
+/// runs; it passed here in 991 s. `cargo test -p ddc --test devnet_process -- --ignored`.
 #[test]
 #[ignore = "slow on chopsticks (over 15 min on two cores): run with --ignored"]
 fn on_a_substrate_node_the_faulty_node_is_slashed_and_the_honest_ones_paid() {
