@@ -9,6 +9,7 @@ use ddc_chain::substrate::local::{DevRpc, LocalNode, LocalNodeError, NodeTime};
 use ddc_chain::substrate::{address::to_ss58, SubstrateClient};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::keys::{load_vk, write_dev_keys, KeyError};
+use ddc_primitives::dev::dev_uri;
 use ddc_primitives::ids::{BucketId, ClusterId, NodeId};
 use ddc_prover::config::{NodeConfig, ShapeConfig};
 use ddc_prover::shape::circuit_shape;
@@ -128,13 +129,12 @@ async fn start_chain(config: &DevnetConfig, dir: &Path) -> Result<StartedChain, 
         }
         Engine::Substrate { spec, root } => {
             let time = if config.lockstep { NodeTime::Manual } else { NodeTime::Wall { block_ms: config.block_ms } };
-            let (root, spec, log, port) =
+            let (at, spec, log, port) =
                 (root.clone(), spec.clone(), dir.join("substrate-node.log"), config.chain_listen.port());
-            let node = tokio::task::spawn_blocking(move || LocalNode::start(&root, &spec, port, time, &log))
+            let node = tokio::task::spawn_blocking(move || LocalNode::start(&at, &spec, port, time, &log))
                 .await
                 .map_err(|e| DevnetError::Failed(format!("starting the node: {e}")))??;
             let url = node.url().to_string();
-            let Engine::Substrate { root, .. } = &config.engine else { unreachable!() };
             let wasm = root.join("target/contract/ddc_verifier_contract_ddc_pos.wasm");
             let code =
                 std::fs::read(&wasm).map_err(io(format!("reading {} (scripts/build-contract.sh)", wasm.display())))?;
@@ -361,10 +361,6 @@ impl Devnet {
         }
         Ok(())
     }
-}
-
-fn dev_uri(name: &str) -> String {
-    format!("//{}{}", name[..1].to_uppercase(), &name[1..])
 }
 
 pub fn dev_account(name: &str) -> AccountId {

@@ -110,7 +110,7 @@ impl Net {
             public_url: format!("http://127.0.0.1:{port}"),
             chain: self.chain_url.clone(),
             contract: None,
-            key: format!("//{}{}", name[..1].to_uppercase(), &name[1..]),
+            key: ddc_primitives::dev::dev_uri(name),
             cluster_id: None,
             rent_per_month: (10 * TOKEN) as u64,
             capacity: 100,
