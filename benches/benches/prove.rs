@@ -34,7 +34,7 @@ fn shape(c: &mut criterion::Criterion, depth: u32, k: usize) {
     group.sampling_mode(SamplingMode::Flat);
     let mut r = rng(1);
     let prove = bench(&mut group, "groth16", setup, |(f, _)| timed(|| f.prove(&mut r)));
-    let floor = bench(&mut group, "msm_floor", setup, |(f, m)| timed(|| m.run(f.prover.proving_key())));
+    let floor = bench(&mut group, "msm_floor", setup, |(f, m)| timed(|| m.run(&f.prover)));
     group.finish();
     if let Some((f, _)) = fixture.get() {
         println!(

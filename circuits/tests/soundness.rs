@@ -125,6 +125,57 @@ fn wrong_sibling_in_a_path_fails() {
 }
 
 #[test]
+fn tampered_shared_top_node_fails() {
+    let (public, vanilla) = statement(10, 5);
+    assert_eq!(fixture().params.shared_levels(), 1, "the fixture shares the root's children");
+    for j in [0, 7] {
+        let mut tampered = vanilla.clone();
+        tampered.top[j] += Fr::from(1u64);
+        let err = fixture().prover.prove(&public, &tampered, &mut rng()).unwrap_err();
+        assert!(matches!(err, ProveError::Unsatisfied(VanillaError::BadTop)), "{err}");
+        let (proof, satisfied) = forced(&public, &tampered);
+        assert!(!satisfied);
+        assert!(!verify(&fixture().pvk, &public, &proof));
+    }
+}
+
+/// Two shared levels, with one level of path below them and with none (every leaf shared):
+/// honest witnesses satisfy the circuit, a changed top node, chunk or leaf index does not.
+#[test]
+fn deeper_shared_tops_bind_every_opening() {
+    for depth in [6, 9] {
+        let params = StorageParams::new(depth, 12, 64).unwrap();
+        assert_eq!(params.shared_levels(), 2);
+        let data: Vec<u8> = (0..60 * 64u32).map(|i| (i.wrapping_mul(40503) >> 7) as u8).collect();
+        let mut tree = MemTree::new(params.shape());
+        tree.extend(data.chunks(64).map(leaf_hash)).unwrap();
+        let snap = tree.snapshot(60).unwrap();
+        let seed = replica_seed(&[7u8; 32], 2, 1, 4, 3);
+        let public = PublicInputs { root: snap.root(), chunk_count: 60, seed };
+        let honest = vanilla::prove(&params, &snap, &data[..], seed).unwrap();
+        vanilla::verify(&params, &public, &honest).unwrap();
+        let satisfied = |v: &VanillaProof| {
+            let cs = ConstraintSystemRef::new(ConstraintSystem::new());
+            StorageCircuit::new(params, public, v).generate_constraints(cs.clone()).unwrap();
+            cs.is_satisfied().unwrap()
+        };
+        assert!(satisfied(&honest), "depth {depth}");
+        let mut top = honest.clone();
+        top.top[63] += Fr::from(1u64);
+        assert!(!satisfied(&top) && vanilla::verify(&params, &public, &top).is_err(), "depth {depth}");
+        let mut chunk = honest.clone();
+        chunk.openings[5].chunk[0] ^= 1;
+        assert!(!satisfied(&chunk), "depth {depth}");
+        let mut moved = honest.clone();
+        let other = (moved.openings[5].index + 1) % 60;
+        moved.openings[5].chunk = data[other as usize * 64..][..64].to_vec();
+        moved.openings[5].path = snap.path(other).unwrap();
+        moved.openings[5].index = other;
+        assert!(!satisfied(&moved), "depth {depth}");
+    }
+}
+
+#[test]
 fn opening_a_chunk_other_than_the_challenged_one_fails() {
     let (public, mut vanilla) = statement(10, 5);
     let f = fixture();

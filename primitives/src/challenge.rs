@@ -1,11 +1,13 @@
 //! Challenge derivation, identical natively and in-circuit.
 //!
 //! `seed = Poseidon(epoch_seed, cluster, vnode, node, epoch)` binds a proof to one replica of one
-//! epoch. Indices come from `r_j = Poseidon(seed, j)`: the low 192 bits of the canonical `r_j`
-//! give three 64-bit words `w`, each mapped onto `[0, chunk_count)` as `⌊w · n / 2^64⌋`
-//! (bias below `n / 2^64 ≤ 2^-28`). The circuit proves the canonical decomposition with
-//! `hi < p_hi` (`p_hi` the modulus' top limb), which excludes `r_j ≥ p_hi · 2^192`: a fraction
-//! 2^-61.6 of seeds, reported as [`ChallengeError::Unprovable`] rather than silently mis-derived.
+//! epoch. Indices come from draws `j = 0, 1, …`: the width-3 permutation of `(0, seed, j)`, all
+//! three state elements kept (circomlib's `PoseidonEx(2, 3)`), so one permutation serves nine
+//! indices. The low 192 bits of each canonical element `r` give three 64-bit words `w`, each
+//! mapped onto `[0, chunk_count)` as `⌊w · n / 2^64⌋` (bias below `n / 2^64 ≤ 2^-28`). The circuit
+//! proves the canonical decomposition with `hi < p_hi` (`p_hi` the modulus' top limb), which
+//! excludes `r ≥ p_hi · 2^192`: a fraction 2^-61.6 of elements, reported as
+//! [`ChallengeError::Unprovable`] rather than silently mis-derived.
 
 use crate::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 use crate::poseidon;
@@ -13,8 +15,12 @@ use alloc::vec::Vec;
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
 
-/// Index words drawn from one Poseidon output.
-pub const WORDS_PER_HASH: usize = 3;
+/// Index words drawn from one field element.
+pub const WORDS_PER_ELEMENT: usize = 3;
+/// Field elements of one draw: the whole width-3 state.
+pub const ELEMENTS_PER_DRAW: usize = 3;
+/// Index words of one draw.
+pub const WORDS_PER_DRAW: usize = WORDS_PER_ELEMENT * ELEMENTS_PER_DRAW;
 /// The BN254 scalar modulus' most significant 64-bit limb.
 pub const MODULUS_TOP_LIMB: u64 = 0x30644e72e131a029;
 /// Challenges per proof unless a cluster sets otherwise.
@@ -41,10 +47,19 @@ pub fn replica_seed(epoch_seed: &[u8; 32], cluster: ClusterId, vnode: VNodeIndex
     poseidon::hash(&[epoch_seed_field(epoch_seed), Fr::from(cluster), Fr::from(vnode), Fr::from(node), Fr::from(epoch)])
 }
 
-/// The `j`-th derivation hash and its three index words, or `None` if not provable.
-pub fn index_words(seed: Fr, j: u64) -> Option<[u64; WORDS_PER_HASH]> {
-    let limbs = poseidon::hash(&[seed, Fr::from(j)]).into_bigint().0;
-    (limbs[3] < MODULUS_TOP_LIMB).then(|| [limbs[0], limbs[1], limbs[2]])
+/// The index words of draw `j`, or `None` if an element is not provable.
+pub fn index_words(seed: Fr, j: u64) -> Option<[u64; WORDS_PER_DRAW]> {
+    let mut state = [Fr::from(0u64), seed, Fr::from(j)];
+    poseidon::permute(&mut state);
+    let mut words = [0u64; WORDS_PER_DRAW];
+    for (e, out) in state.iter().zip(words.chunks_mut(WORDS_PER_ELEMENT)) {
+        let limbs = e.into_bigint().0;
+        if limbs[3] >= MODULUS_TOP_LIMB {
+            return None;
+        }
+        out.copy_from_slice(&limbs[..WORDS_PER_ELEMENT]);
+    }
+    Some(words)
 }
 
 /// `⌊w · n / 2^64⌋`, uniform over `[0, n)` up to `n / 2^64`.
@@ -62,7 +77,7 @@ pub fn challenge_indices(seed: Fr, chunk_count: u64, k: usize, capacity: u64) ->
         return Err(ChallengeError::TooLarge(chunk_count, capacity));
     }
     let mut out = Vec::with_capacity(k);
-    for j in 0..k.div_ceil(WORDS_PER_HASH) {
+    for j in 0..k.div_ceil(WORDS_PER_DRAW) {
         let words = index_words(seed, j as u64).ok_or(ChallengeError::Unprovable)?;
         out.extend(words.iter().map(|w| scale(*w, chunk_count)));
     }

@@ -163,7 +163,7 @@ fn load_keys(config: &NodeConfig, params: &StorageParams, pinned: Option<[u8; 32
     let dir = config.keys_dir.clone().unwrap_or_else(|| config.data_dir.join("keys"));
     let prover = match load_prover(&dir, params) {
         Ok((p, _)) => p,
-        Err(KeyError::Missing(..)) if config.dev_keys => {
+        Err(KeyError::Missing(..) | KeyError::Stale(..)) if config.dev_keys => {
             write_dev_keys(&dir, params)?;
             load_prover(&dir, params)?.0
         }

@@ -8,20 +8,43 @@ use super::TreeShape;
 use crate::poseidon::constraints::hash;
 use ark_bn254::Fr;
 use ark_r1cs_std::boolean::Boolean;
+use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_r1cs_std::select::CondSelectGadget;
 use ark_relations::r1cs::SynthesisError;
 
-/// Enforces `children[Σ bits_i 2^i] == node`.
+/// Enforces `children[Σ bits_i 2^i] == node`: `children.len() − 1` constraints, one (the
+/// equality) for a single child.
 pub fn enforce_child_at(children: &[FpVar<Fr>], bits: &[Boolean<Fr>], node: &FpVar<Fr>) -> Result<(), SynthesisError> {
     debug_assert_eq!(children.len(), 1 << bits.len());
-    let (last, rest) = bits.split_last().expect("arity ≥ 2");
+    let Some((last, rest)) = bits.split_last() else {
+        return children[0].enforce_equal(node);
+    };
     let mut layer = children.to_vec();
     for b in rest {
         layer = layer.chunks(2).map(|p| FpVar::conditionally_select(b, &p[1], &p[0])).collect::<Result<_, _>>()?;
     }
     // x0 + b (x1 - x0) = node, as one constraint.
     (&layer[1] - &layer[0]).mul_equals(&FpVar::from(last.clone()), &(node - &layer[0]))
+}
+
+/// The ancestor of `leaf` `levels.len()` levels up, along the little-endian index digits
+/// `index_bits` (at least `arity_log2` per level), with `levels[l]` the witnessed children of
+/// level `l`.
+pub fn ancestor_from_path(
+    shape: &TreeShape,
+    leaf: &FpVar<Fr>,
+    index_bits: &[Boolean<Fr>],
+    levels: &[Vec<FpVar<Fr>>],
+) -> Result<FpVar<Fr>, SynthesisError> {
+    let m = shape.arity_log2() as usize;
+    assert!(index_bits.len() >= levels.len() * m && levels.len() <= shape.height());
+    let mut node = leaf.clone();
+    for (l, children) in levels.iter().enumerate() {
+        enforce_child_at(children, &index_bits[l * m..(l + 1) * m], &node)?;
+        node = hash(children)?;
+    }
+    Ok(node)
 }
 
 /// The root reached from `leaf` at the leaf index whose little-endian digits are `index_bits`,
@@ -32,15 +55,18 @@ pub fn root_from_path(
     index_bits: &[Boolean<Fr>],
     levels: &[Vec<FpVar<Fr>>],
 ) -> Result<FpVar<Fr>, SynthesisError> {
-    let m = shape.arity_log2() as usize;
     assert_eq!(index_bits.len(), shape.index_bits());
     assert_eq!(levels.len(), shape.height());
-    let mut node = leaf.clone();
-    for (l, children) in levels.iter().enumerate() {
-        enforce_child_at(children, &index_bits[l * m..(l + 1) * m], &node)?;
-        node = hash(children)?;
+    ancestor_from_path(shape, leaf, index_bits, levels)
+}
+
+/// The root over `top`, a complete level of nodes (`arity^T` of them), hashed up `T` levels.
+pub fn root_from_top(shape: &TreeShape, top: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
+    let mut layer = top.to_vec();
+    while layer.len() > 1 {
+        layer = layer.chunks(shape.arity()).map(hash).collect::<Result<_, _>>()?;
     }
-    Ok(node)
+    Ok(layer.swap_remove(0))
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! The storage-proof circuit.
 //!
-//! Public inputs, in order: `root`, `chunk_count`, `seed`. For each of the K challenges the
-//! circuit derives the index from `(seed, chunk_count)`, hashes the witnessed chunk elements to
-//! the leaf, and walks the witnessed path to `root` along the index's digits.
+//! Public inputs, in order: `root`, `chunk_count`, `seed`. The circuit witnesses the nodes of
+//! the shared top levels once and hashes them up to `root`. For each of the K challenges it
+//! derives the index from `(seed, chunk_count)`, hashes the witnessed chunk elements to the leaf,
+//! walks the witnessed path up to the top along the index's low digits, and selects the path's
+//! top node with the remaining digits.
 
 use super::vanilla::VanillaProof;
 use super::StorageParams;
 use crate::challenge::constraints::{challenge_index_bits, enforce_chunk_count};
-use crate::merkle::constraints::root_from_path;
+use crate::merkle::constraints::{ancestor_from_path, enforce_child_at, root_from_top};
 use crate::merkle::node_hash;
 use crate::packing::constraints::leaf;
 use crate::packing::{elements_per_chunk, leaf_hash, pack};
@@ -46,12 +48,15 @@ fn missing() -> SynthesisError {
 pub struct Spent {
     /// The `chunk_count` range check and the derivation of all K challenge indices.
     pub index_derivation: usize,
+    /// Once: hashing the shared top nodes up to the root, and the root's equality.
+    pub shared_top: usize,
     /// Per challenge: hashing the chunk to its leaf.
     pub leaf_hash: usize,
-    /// Per challenge: every level of the path (position check and node hash).
+    /// Per challenge: every level of the path below the top (position check and node hash).
     pub path: usize,
-    /// Per challenge: the computed root equals the public root.
-    pub root_equality: usize,
+    /// Per challenge: the path's node is the top node its index selects (the root equality
+    /// when no level is shared).
+    pub top_select: usize,
 }
 
 impl ConstraintSynthesizer<Fr> for StorageCircuit<'_> {
@@ -83,6 +88,20 @@ impl StorageCircuit<'_> {
         let indices = challenge_index_bits(&shape, &seed, &count, p.challenges)?;
         spent.index_derivation = since(&cs);
 
+        let shared = p.shared_levels();
+        let below = shape.height() - shared;
+        let top = if shared == 0 {
+            vec![root.clone()]
+        } else {
+            let values = self.proof.map(|v| &v.top);
+            let top = (0..arity.pow(shared as u32))
+                .map(|j| FpVar::new_witness(cs.clone(), || values.and_then(|t| t.get(j).copied()).ok_or_else(missing)))
+                .collect::<Result<Vec<_>, _>>()?;
+            root_from_top(&shape, &top)?.enforce_equal(&root)?;
+            top
+        };
+        spent.shared_top = since(&cs);
+
         let n_elems = elements_per_chunk(p.chunk_bytes);
         for (i, bits) in indices.iter().enumerate() {
             let opening = self.proof.map(|v| v.openings.get(i).ok_or_else(missing)).transpose()?;
@@ -96,7 +115,7 @@ impl StorageCircuit<'_> {
             // Native children of each level along the witnessed path.
             let mut node = opening.map(|o| leaf_hash(&o.chunk));
             let mut levels = Vec::with_capacity(shape.height());
-            for l in 0..shape.height() {
+            for l in 0..below {
                 let children = opening.zip(node).map(|(o, n)| {
                     let pos = (o.index >> (l * m)) as usize & (arity - 1);
                     o.path.children_at(&shape, l, pos, n)
@@ -108,12 +127,12 @@ impl StorageCircuit<'_> {
                         .collect::<Result<Vec<_>, _>>()?,
                 );
             }
-            let computed = root_from_path(&shape, &leaf_var, bits, &levels)?;
+            let reached = ancestor_from_path(&shape, &leaf_var, bits, &levels)?;
             let path = since(&cs);
-            computed.enforce_equal(&root)?;
-            let root_equality = since(&cs);
+            enforce_child_at(&top, &bits[below * m..], &reached)?;
+            let top_select = since(&cs);
             if i == 0 {
-                spent = Spent { leaf_hash: leaf_cost, path, root_equality, ..spent };
+                spent = Spent { leaf_hash: leaf_cost, path, top_select, ..spent };
             }
         }
         Ok(spent)

@@ -4,9 +4,9 @@
 use super::circuit::StorageCircuit;
 use super::vanilla::{self, VanillaError, VanillaProof};
 use super::StorageParams;
+use crate::groth16::prover::PreparedKey;
 use ark_bn254::{Bn254, Fr};
 use ark_ff::UniformRand;
-use ark_groth16::r1cs_to_qap::LibsnarkReduction;
 use ark_groth16::{Groth16, ProvingKey};
 use ark_relations::r1cs::{
     ConstraintMatrices, ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisError,
@@ -56,27 +56,31 @@ impl<F: FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>> Constrain
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CostBreakdown {
     pub challenges: usize,
-    /// Levels of the Merkle path.
+    /// Levels of the Merkle path each challenge walks (the tree's height less the shared top).
     pub height: usize,
+    /// Levels below the root whose nodes the challenges share.
+    pub shared_levels: usize,
     /// The `chunk_count` range check and the derivation of all K indices, index bits included.
     pub index_derivation: usize,
+    /// Once per proof: the shared top hashed up to the root.
+    pub shared_top: usize,
     /// Per challenge: hashing one chunk to its leaf.
     pub leaf_hash: usize,
     /// Per path level: the position check plus one node hash.
     pub path_level: usize,
     /// One Poseidon node hash alone (a part of `path_level`).
     pub node_hash: usize,
-    /// Per challenge: the root reached equals the public root.
-    pub root_equality: usize,
+    /// Per challenge: the path's node among the shared top's (the root equality if none).
+    pub top_select: usize,
 }
 
 impl CostBreakdown {
     pub fn per_challenge(&self) -> usize {
-        self.leaf_hash + self.height * self.path_level + self.root_equality
+        self.leaf_hash + self.height * self.path_level + self.top_select
     }
 
     pub fn total(&self) -> usize {
-        self.index_derivation + self.challenges * self.per_challenge()
+        self.index_derivation + self.shared_top + self.challenges * self.per_challenge()
     }
 }
 
@@ -94,15 +98,18 @@ pub fn cost_breakdown(params: &StorageParams) -> Result<CostBreakdown, Synthesis
         crate::poseidon::constraints::hash(&children).map(drop)
     }))?
     .constraints;
-    let height = params.shape().height();
+    let shared_levels = params.shared_levels();
+    let height = params.shape().height() - shared_levels;
     Ok(CostBreakdown {
         challenges: params.challenges,
         height,
+        shared_levels,
         index_derivation: spent.index_derivation,
+        shared_top: spent.shared_top,
         leaf_hash: spent.leaf_hash,
-        path_level: spent.path / height,
+        path_level: spent.path.checked_div(height).unwrap_or(0),
         node_hash,
-        root_equality: spent.root_equality,
+        top_select: spent.top_select,
     })
 }
 
@@ -126,10 +133,11 @@ pub enum ProveError {
     WrongKey { key: StorageParams, requested: StorageParams },
 }
 
-/// A proving key with the circuit's matrices, built once and reused for every proof.
+/// A proving key, prepared for our prover, with the circuit's matrices: built once and reused
+/// for every proof.
 pub struct Prover {
     params: StorageParams,
-    pk: ProvingKey<Bn254>,
+    key: PreparedKey,
     matrices: ConstraintMatrices<Fr>,
 }
 
@@ -141,17 +149,20 @@ impl Prover {
         StorageCircuit::blank(params).generate_constraints(cs.clone())?;
         cs.finalize();
         let matrices = cs.to_matrices().expect("setup mode builds matrices");
-        Ok(Self { params, pk, matrices })
+        Ok(Self { params, key: PreparedKey::new(pk), matrices })
     }
 
     pub fn params(&self) -> &StorageParams {
         &self.params
     }
     pub fn verifying_key(&self) -> &VerifyingKey<Bn254> {
-        &self.pk.vk
+        &self.key.proving_key().vk
     }
     pub fn proving_key(&self) -> &ProvingKey<Bn254> {
-        &self.pk
+        self.key.proving_key()
+    }
+    pub fn prepared_key(&self) -> &PreparedKey {
+        &self.key
     }
     pub fn matrices(&self) -> &ConstraintMatrices<Fr> {
         &self.matrices
@@ -178,15 +189,7 @@ impl Prover {
     ) -> Result<Proof<Bn254>, ProveError> {
         let full = self.assignment(public, proof)?;
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
-        Ok(Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-            &self.pk,
-            r,
-            s,
-            &self.matrices,
-            self.matrices.num_instance_variables,
-            self.matrices.num_constraints,
-            &full,
-        )?)
+        Ok(self.key.prove(&self.matrices, &full, r, s)?)
     }
 }
 
@@ -196,16 +199,38 @@ mod tests {
 
     /// The breakdown's parts sum to the constraint count `ddc circuit info` prints, whatever the
     /// shape (depths that fill the top level partly included).
+    /// Shared levels where they pay: none for a lone challenge, the root's children for a few,
+    /// two levels for the default K = 32, and every level of a tiny tree under many challenges.
+    #[test]
+    fn shared_levels_follow_the_challenge_count() {
+        let shared = |depth, k| StorageParams::new(depth, k, 1024).unwrap().shared_levels();
+        assert_eq!(shared(30, 1), 0);
+        assert_eq!(shared(30, 4), 1);
+        assert_eq!(shared(30, 32), 2);
+        assert_eq!(shared(16, 32), 2);
+        assert_eq!(shared(6, 12), 2);
+    }
+
     #[test]
     fn breakdown_sums_to_the_circuit() {
-        for (arity, depth, k, chunk) in
-            [(8, 30, 32, 1024), (8, 16, 4, 1024), (2, 7, 3, 64), (4, 9, 5, 32), (8, 13, 1, 256)]
-        {
+        for (arity, depth, k, chunk) in [
+            (8, 30, 32, 1024),
+            (8, 16, 4, 1024),
+            (2, 7, 3, 64),
+            (4, 9, 5, 32),
+            (8, 13, 1, 256),
+            (8, 6, 12, 64),
+            (8, 9, 12, 64),
+        ] {
             let params = StorageParams { depth, arity, challenges: k, chunk_bytes: chunk }.checked().unwrap();
             let costs = cost_breakdown(&params).unwrap();
             assert_eq!(costs.total(), circuit_info(&params).unwrap().constraints, "{}", params.name());
-            assert!(costs.node_hash < costs.path_level, "{}", params.name());
-            assert_eq!(costs.root_equality, 1);
+            assert!(costs.height == 0 || costs.node_hash < costs.path_level, "{}", params.name());
+            let top = params.shape().arity().pow(costs.shared_levels as u32);
+            assert_eq!(costs.top_select, top.max(2) - 1, "{}", params.name());
+            // The cost model that picks the shared levels is exact.
+            let paths = costs.shared_top + k * (costs.height * costs.path_level + costs.top_select);
+            assert_eq!(params.paths_cost(costs.shared_levels), paths, "{}", params.name());
         }
     }
 }

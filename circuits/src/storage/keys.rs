@@ -50,6 +50,8 @@ pub enum KeyError {
     Decode(PathBuf),
     #[error("no keys for {0} in {1} (run `ddc setup`)")]
     Missing(String, PathBuf),
+    #[error("{0}: the keys are for another version of circuit {1} ({2} constraints, this build has {3}): run `ddc setup` again")]
+    Stale(PathBuf, String, usize, usize),
     #[error("circuit synthesis: {0}")]
     Synthesis(#[from] ark_relations::r1cs::SynthesisError),
 }
@@ -150,7 +152,18 @@ pub fn load_prover(dir: &Path, params: &StorageParams) -> Result<(Prover, Manife
     if m.insecure {
         tracing::warn!(file = %m.pk_file, "loaded INSECURE development proving key");
     }
-    Ok((Prover::new(*params, pk)?, m))
+    let prover = Prover::new(*params, pk)?;
+    let matrices = prover.matrices();
+    let variables = matrices.num_instance_variables + matrices.num_witness_variables;
+    if m.constraints != matrices.num_constraints || prover.proving_key().a_query.len() != variables {
+        return Err(KeyError::Stale(
+            manifest_path(dir, params),
+            params.name(),
+            m.constraints,
+            matrices.num_constraints,
+        ));
+    }
+    Ok((prover, m))
 }
 
 /// Loads the encoded verifying key of `params` from `dir`, checked against the manifest.

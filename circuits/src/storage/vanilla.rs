@@ -19,6 +19,9 @@ pub struct Opening {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VanillaProof {
     pub openings: Vec<Opening>,
+    /// The nodes of the shared top level ([`StorageParams::shared_levels`] below the root), in
+    /// order; the root alone when no level is shared.
+    pub top: Vec<Fr>,
 }
 
 /// Reads chunk `index` of the committed data into `buf` (chunk-sized).
@@ -59,6 +62,8 @@ pub enum VanillaError {
     ChunkSize(usize),
     #[error("opening {0} does not hash to the root")]
     BadPath(usize),
+    #[error("the shared top nodes do not hash to the root")]
+    BadTop,
 }
 
 impl<E: std::fmt::Debug> From<TreeError<E>> for VanillaError {
@@ -87,12 +92,34 @@ where
         }
         openings.push(Opening { index, chunk, path: snapshot.path(index)? });
     }
-    Ok(VanillaProof { openings })
+    let level = params.shape().height() - params.shared_levels();
+    let top = (0..top_width(params)).map(|j| snapshot.node(level, j as u64)).collect::<Result<_, _>>()?;
+    Ok(VanillaProof { openings, top })
 }
 
-/// Checks a vanilla proof: the right indices, full chunks, and paths to the root.
+/// Nodes on the shared top level.
+fn top_width(params: &StorageParams) -> usize {
+    params.shape().arity().pow(params.shared_levels() as u32)
+}
+
+/// The root over the shared top nodes, as the circuit hashes them.
+fn top_root(params: &StorageParams, top: &[Fr]) -> Fr {
+    let mut layer = top.to_vec();
+    while layer.len() > 1 {
+        layer = layer.chunks(params.shape().arity()).map(crate::merkle::node_hash).collect();
+    }
+    layer[0]
+}
+
+/// Checks a vanilla proof as the circuit does: the right indices, full chunks, the shared top
+/// hashing to the root, and each path reaching its node of the top.
 pub fn verify(params: &StorageParams, public: &PublicInputs, proof: &VanillaProof) -> Result<(), VanillaError> {
     let shape = params.shape();
+    if proof.top.len() != top_width(params) || top_root(params, &proof.top) != public.root {
+        return Err(VanillaError::BadTop);
+    }
+    let level = shape.height() - params.shared_levels();
+    let digits = level as u32 * shape.arity_log2();
     let indices = challenge_indices(public.seed, public.chunk_count, params.challenges, shape.capacity())?;
     if proof.openings.len() != indices.len() {
         return Err(VanillaError::Count { got: proof.openings.len(), expected: indices.len() });
@@ -104,7 +131,8 @@ pub fn verify(params: &StorageParams, public: &PublicInputs, proof: &VanillaProo
         if o.chunk.len() != params.chunk_bytes {
             return Err(VanillaError::ChunkSize(i));
         }
-        if !o.path.verify(&shape, public.root, index, leaf_hash(&o.chunk)) {
+        let reached = o.path.ancestor(&shape, index, leaf_hash(&o.chunk), level);
+        if reached.is_none() || reached != proof.top.get((index >> digits) as usize).copied() {
             return Err(VanillaError::BadPath(i));
         }
     }

@@ -37,12 +37,20 @@ pub fn info(shape: ShapeArgs, json: bool) -> anyhow::Result<ExitCode> {
         println!("    leaf hash            {:>10}", costs.leaf_hash);
         println!(
             "    path ({} levels)     {:>10}   ({} per level: node hash {} + position check)",
-            s.height(),
-            costs.path_level * s.height(),
+            costs.height,
+            costs.path_level * costs.height,
             costs.path_level,
             costs.node_hash
         );
-        println!("    root equality        {:>10}", costs.root_equality);
+        println!(
+            "    top selection        {:>10}   (its node among the {} shared)",
+            costs.top_select,
+            s.arity().pow(costs.shared_levels as u32)
+        );
+        println!(
+            "  shared top             {:>10}   ({} levels hashed once up to the root)",
+            costs.shared_top, costs.shared_levels
+        );
         println!(
             "  index derivation       {:>10}   (chunk_count range and all {} indices)",
             costs.index_derivation, params.challenges

@@ -27,12 +27,18 @@ impl MerklePath {
 
     /// The root implied by `leaf` at `index`; `None` if the path has the wrong length.
     pub fn root(&self, shape: &TreeShape, index: u64, leaf: Fr) -> Option<Fr> {
-        if self.siblings.len() != shape.path_len() || index >= shape.capacity() {
+        self.ancestor(shape, index, leaf, shape.height())
+    }
+
+    /// The ancestor of `leaf` at `index` on level `up` (`height` is the root) implied by the
+    /// path; `None` if the path has the wrong length or `up` is above the root.
+    pub fn ancestor(&self, shape: &TreeShape, index: u64, leaf: Fr, up: usize) -> Option<Fr> {
+        if self.siblings.len() != shape.path_len() || index >= shape.capacity() || up > shape.height() {
             return None;
         }
         let a = shape.arity();
         let mut node = leaf;
-        for level in 0..shape.height() {
+        for level in 0..up {
             let position = (index >> (level as u32 * shape.arity_log2())) as usize & (a - 1);
             node = node_hash(&self.children_at(shape, level, position, node)[..a]);
         }

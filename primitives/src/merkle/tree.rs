@@ -189,6 +189,12 @@ impl<S: NodeStore> Snapshot<'_, S> {
         self.tree.leaf(index)
     }
 
+    /// The node at `index` of `level` (0 = leaves, `height` = the root) as this snapshot has it:
+    /// stored, on the recomputed right frontier, or the root of an empty subtree.
+    pub fn node(&self, level: usize, index: u64) -> Result<Fr, TreeError<S::Error>> {
+        self.tree.node_at(&self.frontier, self.count, level, index)
+    }
+
     /// The path of leaf `index` against this snapshot's root.
     pub fn path(&self, index: u64) -> Result<MerklePath, TreeError<S::Error>> {
         if index >= self.count {
