@@ -72,8 +72,9 @@ pub enum ConfigError {
 }
 
 impl DevnetConfig {
-    /// Four nodes, 16 vnodes, R = 3, three validators, 1 KiB chunks, 4 challenges per proof,
-    /// 30 s epochs: sized so that the 16 proofs of an epoch land in time on two cores.
+    /// Four nodes, 16 vnodes, R = 3, three validators, depth 16, 1 KiB chunks, 32 challenges per
+    /// proof, 30 s epochs (`ddc devnet` sizes the epoch from a proof timed on the machine, see
+    /// [`crate::pace`]).
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
@@ -87,7 +88,7 @@ impl DevnetConfig {
             drop_fraction: 0.1,
             epoch_ms: 30_000,
             block_ms: 250,
-            shape: StorageParams { depth: 16, arity: 8, challenges: 4, chunk_bytes: 1024 },
+            shape: StorageParams { depth: 16, arity: 8, challenges: 32, chunk_bytes: 1024 },
             objects: 48,
             object_bytes: 64 << 10,
             chain_listen: "127.0.0.1:9944".parse().expect("address"),

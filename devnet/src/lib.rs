@@ -8,13 +8,15 @@
 //!
 //! Layout: `config` (the network's shape), `network` (starting everything), `workload`,
 //! `ledger` (the report, from events only), `dashboard` (HTTP), `run` (epochs until done),
-//! `clock` (lockstep time: phases move when their work is on-chain, not when the wall clock says).
+//! `clock` (lockstep time: phases move when their work is on-chain, not when the wall clock says),
+//! `pace` (the epoch length from a proof timed on this machine).
 
 pub mod clock;
 pub mod config;
 pub mod dashboard;
 pub mod ledger;
 pub mod network;
+pub mod pace;
 pub mod run;
 pub mod workload;
 

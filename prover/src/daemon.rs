@@ -13,7 +13,7 @@ use crate::view::{ChainView, NodeParams};
 use crate::{epoch, resync, server};
 use ddc_chain::{ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::compound::Prover;
-use ddc_circuits::storage::keys::{load_prover, write_dev_keys, KeyError};
+use ddc_circuits::storage::keys::{load_or_write_dev_prover, load_prover, KeyError};
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::groth16::{encode_vk, vk_hash};
 use ddc_primitives::ids::{ClusterId, NodeId};
@@ -163,10 +163,7 @@ fn load_keys(config: &NodeConfig, params: &StorageParams, pinned: Option<[u8; 32
     let dir = config.keys_dir.clone().unwrap_or_else(|| config.data_dir.join("keys"));
     let prover = match load_prover(&dir, params) {
         Ok((p, _)) => p,
-        Err(KeyError::Missing(..) | KeyError::Stale(..)) if config.dev_keys => {
-            write_dev_keys(&dir, params)?;
-            load_prover(&dir, params)?.0
-        }
+        Err(KeyError::Missing(..) | KeyError::Stale(..)) if config.dev_keys => load_or_write_dev_prover(&dir, params)?,
         Err(KeyError::Missing(name, dir)) => {
             return Err(DaemonError::Config(format!(
                 "no proving keys for circuit {name} in {}: run `ddc setup --out {}` with the cluster's shape, \

@@ -166,6 +166,19 @@ pub fn load_prover(dir: &Path, params: &StorageParams) -> Result<(Prover, Manife
     Ok((prover, m))
 }
 
+/// Loads the prover of `params` from `dir`, first writing INSECURE development keys there if
+/// none are, or if those there are for another version of the circuit.
+pub fn load_or_write_dev_prover(dir: &Path, params: &StorageParams) -> Result<Prover, KeyError> {
+    match load_prover(dir, params) {
+        Ok((prover, _)) => Ok(prover),
+        Err(KeyError::Missing(..) | KeyError::Stale(..)) => {
+            write_dev_keys(dir, params)?;
+            Ok(load_prover(dir, params)?.0)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Loads the encoded verifying key of `params` from `dir`, checked against the manifest.
 pub fn load_vk(dir: &Path, params: &StorageParams) -> Result<(Vec<u8>, Manifest), KeyError> {
     let m = read_manifest(dir, params)?;

@@ -40,16 +40,17 @@ pub struct DevnetArgs {
     /// The fraction of its chunks a faulty node drops.
     #[arg(long, default_value_t = 0.1)]
     pub drop_fraction: f64,
-    /// Epoch length; its 16 default proofs take about 16 s on two cores, proved within one epoch.
-    #[arg(long, default_value_t = 30_000)]
-    pub epoch_ms: u64,
+    /// Epoch length. By default it is sized from one proof timed on this machine at start-up,
+    /// so that an epoch's proofs (one per vnode, one after another) take half an epoch.
+    #[arg(long)]
+    pub epoch_ms: Option<u64>,
     #[arg(long, default_value_t = 250)]
     pub block_ms: u64,
     /// The storage circuit: the tree holds 2^DEPTH chunks per vnode.
     #[arg(long, default_value_t = 16)]
     pub depth: u32,
-    /// Challenged chunks per proof (K).
-    #[arg(long, default_value_t = 4)]
+    /// Challenged chunks per proof (K): with 32, a node missing 10% of a vnode fails 97% of epochs.
+    #[arg(long, default_value_t = 32)]
     pub challenges: usize,
     #[arg(long, default_value_t = 1024)]
     pub chunk_bytes: usize,
@@ -104,7 +105,6 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
         FaultArg::Shrink => Fault::Shrink,
     };
     config.drop_fraction = args.drop_fraction;
-    config.epoch_ms = args.epoch_ms;
     config.block_ms = args.block_ms;
     config.shape =
         StorageParams { depth: args.depth, arity: 8, challenges: args.challenges, chunk_bytes: args.chunk_bytes };
@@ -116,12 +116,26 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
     if let Some(spec) = &args.chain_spec {
         config.engine = ddc_devnet::config::Engine::Substrate { spec: spec.clone(), root: std::env::current_dir()? };
     }
-    let config = config.checked()?;
+    let mut config = config.checked()?;
     let epochs = if args.exit { Some(args.epochs.unwrap_or(3)) } else { args.epochs };
     if args.data_dir.exists() {
         tracing::info!(dir = %args.data_dir.display(), "starting a fresh devnet: removing the previous one's state");
         std::fs::remove_dir_all(&args.data_dir).with_context(|| format!("removing {}", args.data_dir.display()))?;
     }
+    config.epoch_ms = match args.epoch_ms {
+        Some(ms) => ms,
+        None => {
+            let pace = ddc_devnet::pace::measure(&config).context("timing a proof to size the epoch")?;
+            tracing::info!(
+                proof_ms = pace.proof.as_millis() as u64,
+                vnodes = config.vnodes,
+                epoch_ms = pace.epoch_ms,
+                "epoch sized from a proof timed on this machine"
+            );
+            pace.epoch_ms
+        }
+    };
+    let config = config.checked()?;
     let json = args.json;
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async move {
