@@ -35,17 +35,24 @@ fn shape(c: &mut criterion::Criterion, depth: u32, k: usize) {
     let mut r = rng(1);
     let prove = bench(&mut group, "groth16", setup, |(f, _)| timed(|| f.prove(&mut r)));
     let floor = bench(&mut group, "msm_floor", setup, |(f, m)| timed(|| m.run(&f.prover)));
+    // The rest of a proof: the assignment (synthesis of the circuit with its witness) and the
+    // witness map (the quotient's FFTs).
+    let synthesis =
+        bench(&mut group, "synthesis", setup, |(f, _)| timed(|| f.prover.assignment(&f.public, &f.vanilla)));
+    let witness_map = bench(&mut group, "witness_map", setup, |(f, m)| timed(|| m.scalars(&f.prover)));
     group.finish();
     if let Some((f, _)) = fixture.get() {
         let q = f.prover.prepared_key().sizes();
         println!(
-            "RESULT prove d{depth} k{k} constraints={} per_challenge={} threads={} prove_ms={} msm_floor_ms={} prove/msm_floor={} bases_kept(a,b_g1,b_g2,l,h)={}/{},{}/{},{}/{},{}/{},{}/{}",
+            "RESULT prove d{depth} k{k} constraints={} per_challenge={} threads={} prove_ms={} msm_floor_ms={} prove/msm_floor={} synthesis_ms={} witness_map_ms={} bases_kept(a,b_g1,b_g2,l,h)={}/{},{}/{},{}/{},{}/{},{}/{}",
             f.info.constraints,
             f.per_challenge(),
             rayon::current_num_threads(),
             ms(prove),
             ms(floor),
             ratio(prove, floor),
+            ms(synthesis),
+            ms(witness_map),
             q.a.0, q.a.1, q.b_g1.0, q.b_g1.1, q.b_g2.0, q.b_g2.1, q.l.0, q.l.1, q.h.0, q.h.1,
         );
     }

@@ -10,12 +10,18 @@ use ddc_primitives::groth16::PublicInputs;
 /// The scalars of one real proof: its assignment and its quotient `h`.
 pub struct MsmFloor {
     scalars: Scalars,
+    full: Vec<ark_bn254::Fr>,
 }
 
 impl MsmFloor {
     pub fn new(prover: &Prover, public: &PublicInputs, vanilla: &VanillaProof) -> Self {
         let full = prover.assignment(public, vanilla).expect("the statement holds");
-        Self { scalars: Scalars::new(prover.matrices(), &full).expect("witness map") }
+        Self { scalars: Scalars::new(prover.matrices(), &full).expect("witness map"), full }
+    }
+
+    /// The witness map over the proof's assignment, as the prover runs it.
+    pub fn scalars(&self, prover: &Prover) -> Scalars {
+        Scalars::new(prover.matrices(), &self.full).expect("witness map")
     }
 
     /// The five MSMs of the proof, sequentially like the prover.
