@@ -161,9 +161,13 @@ async fn wait_for_cluster(
 /// The proving key of `params`, checked against the verifying key the cluster pinned on-chain.
 fn load_keys(config: &NodeConfig, params: &StorageParams, pinned: Option<[u8; 32]>) -> Result<Prover, DaemonError> {
     let dir = config.keys_dir.clone().unwrap_or_else(|| config.data_dir.join("keys"));
-    let prover = match load_prover(&dir, params) {
-        Ok((p, _)) => p,
-        Err(KeyError::Missing(..) | KeyError::Stale(..)) if config.dev_keys => load_or_write_dev_prover(&dir, params)?,
+    let loaded = if config.dev_keys {
+        load_or_write_dev_prover(&dir, params)
+    } else {
+        load_prover(&dir, params).map(|(p, _)| p)
+    };
+    let prover = match loaded {
+        Ok(p) => p,
         Err(KeyError::Missing(name, dir)) => {
             return Err(DaemonError::Config(format!(
                 "no proving keys for circuit {name} in {}: run `ddc setup --out {}` with the cluster's shape, \

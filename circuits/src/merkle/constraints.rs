@@ -47,19 +47,6 @@ pub fn ancestor_from_path(
     Ok(node)
 }
 
-/// The root reached from `leaf` at the leaf index whose little-endian digits are `index_bits`,
-/// with `levels[l]` the witnessed children of level `l`.
-pub fn root_from_path(
-    shape: &TreeShape,
-    leaf: &FpVar<Fr>,
-    index_bits: &[Boolean<Fr>],
-    levels: &[Vec<FpVar<Fr>>],
-) -> Result<FpVar<Fr>, SynthesisError> {
-    assert_eq!(index_bits.len(), shape.index_bits());
-    assert_eq!(levels.len(), shape.height());
-    ancestor_from_path(shape, leaf, index_bits, levels)
-}
-
 /// The root over `top`, a complete level of nodes (`arity^T` of them), hashed up `T` levels.
 pub fn root_from_top(shape: &TreeShape, top: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     let mut layer = top.to_vec();
@@ -101,7 +88,7 @@ mod tests {
                 children[..arity].iter().map(|c| FpVar::new_witness(cs.clone(), || Ok(*c)).unwrap()).collect()
             })
             .collect();
-        let root = root_from_path(&shape, &leaf, &bits, &levels).unwrap();
+        let root = ancestor_from_path(&shape, &leaf, &bits, &levels).unwrap();
         root.value().unwrap() == snap.root() && cs.is_satisfied().unwrap()
     }
 
