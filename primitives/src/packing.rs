@@ -1,13 +1,13 @@
 //! Chunks: fixed-size byte blocks packed 31 bytes per field element, hashed to a Merkle leaf.
 //!
 //! `leaf = Poseidon-chain(elements)`: up to 12 elements are one circomlib `Poseidon(n)`; longer
-//! chunks absorb 12 elements, then 11 at a time next to the running hash, zero-padding the last
-//! block (the element count is fixed by the chunk size, so padding is unambiguous). A 1 KiB chunk
-//! is 34 elements = 12 + 11 + 11: three width-13 permutations. Every step is a plain circomlib
-//! Poseidon, so each can be checked against an independent implementation.
+//! chunks absorb 34 elements into one permutation of width [`WIDE`](poseidon::WIDE), then 33 at a
+//! time next to the running hash, zero-padding the last block (the element count is fixed by the
+//! chunk size, so padding is unambiguous). A 1 KiB chunk is 34 elements: one wide permutation,
+//! a third fewer S-boxes (and constraints) than three chained width-13 ones.
 
 use crate::encoding::fr_from_short_bytes;
-use crate::poseidon::{self, MAX_INPUTS};
+use crate::poseidon::{self, MAX_INPUTS, WIDE};
 use ark_bn254::Fr;
 use ark_ff::Zero;
 
@@ -26,18 +26,25 @@ pub fn pack(chunk: &[u8]) -> impl Iterator<Item = Fr> + '_ {
     chunk.chunks(BYTES_PER_ELEMENT).map(fr_from_short_bytes)
 }
 
+/// Inputs of one wide permutation: its rate.
+pub const WIDE_RATE: usize = WIDE - 1;
+
 /// The leaf chaining schedule shared by the native hash and its circuit twin: hashes `elements`
-/// (with `zero` for padding) using `hash`, which takes 1..=12 inputs.
+/// (with `zero` for padding) using `hash`, which takes 1..=12 or [`WIDE_RATE`] inputs.
 pub fn chain<T: Clone, E>(elements: &[T], zero: &T, mut hash: impl FnMut(&[T]) -> Result<T, E>) -> Result<T, E> {
     if elements.len() <= MAX_INPUTS {
         return hash(elements);
     }
-    let mut acc = hash(&elements[..MAX_INPUTS])?;
-    for block in elements[MAX_INPUTS..].chunks(MAX_INPUTS - 1) {
-        let mut inputs = alloc::vec::Vec::with_capacity(MAX_INPUTS);
+    let mut inputs = alloc::vec::Vec::with_capacity(WIDE_RATE);
+    let first = elements.len().min(WIDE_RATE);
+    inputs.extend_from_slice(&elements[..first]);
+    inputs.resize(WIDE_RATE, zero.clone());
+    let mut acc = hash(&inputs)?;
+    for block in elements[first..].chunks(WIDE_RATE - 1) {
+        inputs.clear();
         inputs.push(acc);
         inputs.extend_from_slice(block);
-        inputs.resize(MAX_INPUTS, zero.clone());
+        inputs.resize(WIDE_RATE, zero.clone());
         acc = hash(&inputs)?;
     }
     Ok(acc)
@@ -74,7 +81,7 @@ pub fn leaf_hashes<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
 /// `poseidon::hash_lanes` (the portable path, and the baseline the vectorized one is tested and
 /// benchmarked against).
 pub fn leaf_hashes_scalar<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
-    const T: usize = MAX_INPUTS + 1;
+    const T: usize = WIDE;
     let n = elements_per_chunk(chunks[0].len());
     debug_assert!(chunks.iter().all(|c| c.len() == chunks[0].len()));
     if n <= MAX_INPUTS {
@@ -84,14 +91,14 @@ pub fn leaf_hashes_scalar<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
             poseidon::hash(&buf[..n])
         });
     }
-    // chain(): 12 elements, then blocks of 11 beside the running hash, zero-padded.
+    // chain(): 34 elements, then blocks of 33 beside the running hash, zero-padded.
     let mut elems = chunks.map(pack);
     let mut states = [[Fr::zero(); T]; L];
     for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
         state[1..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
     }
     poseidon::hash_lanes(&mut states);
-    let mut left = n - MAX_INPUTS;
+    let mut left = n.saturating_sub(WIDE_RATE);
     while left > 0 {
         for (state, e) in states.iter_mut().zip(elems.iter_mut()) {
             let acc = state[0];
@@ -100,7 +107,7 @@ pub fn leaf_hashes_scalar<const L: usize>(chunks: [&[u8]; L]) -> [Fr; L] {
             state[2..].iter_mut().zip(e).for_each(|(s, x)| *s = x);
         }
         poseidon::hash_lanes(&mut states);
-        left = left.saturating_sub(MAX_INPUTS - 1);
+        left = left.saturating_sub(WIDE_RATE - 1);
     }
     states.map(|s| s[0])
 }
@@ -112,7 +119,7 @@ mod tests {
 
     #[test]
     fn allocation_free_leaf_equals_generic_chain() {
-        for size in [1usize, 31, 32, 62, 372, 373, 1024, 4096] {
+        for size in [1usize, 31, 32, 62, 372, 373, 1023, 1024, 1025, 2047, 2048, 4096] {
             let chunk: Vec<u8> = (0..size).map(|i| (i * 7 + size) as u8).collect();
             let elems: Vec<Fr> = pack(&chunk).collect();
             assert_eq!(elems.len(), elements_per_chunk(size));
@@ -125,8 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn one_kib_chunk_is_three_permutations() {
-        assert_eq!(elements_per_chunk(DEFAULT_CHUNK_BYTES), 34);
-        assert_eq!(34, MAX_INPUTS + 2 * (MAX_INPUTS - 1));
+    fn one_kib_chunk_is_one_wide_permutation() {
+        assert_eq!(elements_per_chunk(DEFAULT_CHUNK_BYTES), WIDE_RATE);
     }
 }

@@ -1,13 +1,15 @@
-//! The AVX-512 IFMA Poseidon against the scalar code, arkworks' field and light-poseidon.
-//! Every test passes trivially (with a note) on a CPU without IFMA.
+//! The AVX-512 IFMA Poseidon against the scalar code, arkworks' field and the oracles. The
+//! `emulated_*` tests run its generic code on emulated lanes on every CPU; the others pass
+//! trivially (with a note) on a CPU without IFMA.
 #![cfg(target_arch = "x86_64")]
 
 use ark_bn254::Fr;
 use ark_ff::{BigInt, BigInteger, Field, PrimeField, UniformRand};
-use ddc_primitives::packing::{leaf_hashes, leaf_hashes_scalar, pack};
+use ddc_primitives::packing::{leaf_hashes, leaf_hashes_scalar};
 use ddc_primitives::poseidon::{ifma, optimized, permute_reference};
-use light_poseidon::{Poseidon, PoseidonHasher};
 use proptest::prelude::*;
+
+mod common;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -160,29 +162,21 @@ fn permutation_of_edge_states() {
             ifma::permute_lanes(&mut vector, false);
             permute_reference(&mut scalar);
             assert!(vector.iter().all(|v| *v == scalar));
+            let mut vector = vec![[*e; 35]; lanes];
+            let mut scalar = vector[0];
+            ifma::permute_lanes(&mut vector, false);
+            permute_reference(&mut scalar);
+            assert!(vector.iter().all(|v| *v == scalar));
         }
     }
 }
 
-fn chain_oracle(chunk: &[u8]) -> Fr {
-    let e: Vec<Fr> = pack(chunk).collect();
-    let oracle = |x: &[Fr]| Poseidon::<Fr>::new_circom(x.len()).unwrap().hash(x).unwrap();
-    let mut acc = oracle(&e[..12]);
-    for block in e[12..].chunks(11) {
-        let mut inputs = vec![acc];
-        inputs.extend_from_slice(block);
-        inputs.resize(12, Fr::from(0u64));
-        acc = oracle(&inputs);
-    }
-    acc
-}
-
 #[test]
-fn leaves_of_edge_chunks_match_scalar_and_light_poseidon() {
+fn leaves_of_edge_chunks_match_scalar_and_the_oracles() {
     if skip() {
         return;
     }
-    for size in [373usize, 404, 1024, 2048, 4096] {
+    for size in [373usize, 404, 1023, 1024, 1025, 2048, 4096] {
         let zeros = vec![0u8; size];
         let ones = vec![0xffu8; size];
         let mixed: Vec<u8> = (0..size).map(|i| if i % 62 < 31 { 0xff } else { 0 }).collect();
@@ -193,8 +187,58 @@ fn leaves_of_edge_chunks_match_scalar_and_light_poseidon() {
         let four: [&[u8]; 4] = chunks[..4].try_into().unwrap();
         assert_eq!(leaf_hashes(four).to_vec(), expected[..4], "size {size}");
         for (c, e) in chunks[..4].iter().zip(&expected) {
-            assert_eq!(chain_oracle(c), *e, "size {size}");
+            assert_eq!(common::leaf(c), *e, "size {size}");
         }
+    }
+}
+
+fn check_emulated<const T: usize>(states: Vec<[Fr; T]>) {
+    for first_only in [false, true] {
+        let mut emulated = states.clone();
+        ifma::permute_lanes_emulated(&mut emulated, first_only);
+        for (v, s) in emulated.iter().zip(&states) {
+            let mut reference = *s;
+            permute_reference(&mut reference);
+            let n = if first_only { 1 } else { T };
+            assert_eq!(v[..n], reference[..n], "width {T}");
+        }
+    }
+}
+
+#[test]
+fn emulated_permutation_of_edge_states() {
+    let edges = edge_elements();
+    for e in edges.chunks(8) {
+        let lanes = |t: usize| (0..8).map(move |l| e[l % e.len()] + Fr::from((l * t) as u64));
+        check_emulated::<9>(lanes(9).map(|x| [x; 9]).collect());
+        check_emulated::<13>(lanes(13).map(|x| [x; 13]).collect());
+        check_emulated::<35>(lanes(35).map(|x| [x; 35]).collect());
+    }
+}
+
+#[test]
+fn emulated_leaves_of_edge_chunks_match_the_oracles() {
+    for size in [373usize, 1023, 1024, 1025, 4096] {
+        let zeros = vec![0u8; size];
+        let ones = vec![0xffu8; size];
+        let mixed: Vec<u8> = (0..size).map(|i| if i % 62 < 31 { 0xff } else { 0 }).collect();
+        let ramp: Vec<u8> = (0..size).map(|i| (i * 31 + size) as u8).collect();
+        let chunks: [&[u8]; 8] = [&zeros, &ones, &mixed, &ramp, &ones, &zeros, &ramp, &mixed];
+        let mut out = [Fr::from(0u64); 8];
+        ifma::leaf_hashes_emulated(&chunks, &mut out);
+        for (c, o) in chunks.iter().zip(out) {
+            assert_eq!(common::leaf(c), o, "size {size}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn emulated_permutation_matches_the_reference(seed in any::<u64>()) {
+        check_emulated::<9>(states::<9>(seed, 8));
+        check_emulated::<35>(states::<35>(seed, 8));
     }
 }
 
@@ -208,6 +252,8 @@ proptest! {
             check_permutation::<13>(seed, 4);
             check_permutation::<9>(seed, 8);
             check_permutation::<9>(seed, 4);
+            check_permutation::<35>(seed, 8);
+            check_permutation::<35>(seed, 4);
         }
     }
 
@@ -232,7 +278,7 @@ proptest! {
             prop_assert_eq!(leaf_hashes(odd).to_vec(), expected[3..10].to_vec());
             let twelve: [&[u8]; 12] = c[4..].try_into().unwrap();
             prop_assert_eq!(leaf_hashes(twelve).to_vec(), expected[4..].to_vec());
-            prop_assert_eq!(chain_oracle(c[0]), expected[0]);
+            prop_assert_eq!(common::leaf(c[0]), expected[0]);
         }
     }
 }

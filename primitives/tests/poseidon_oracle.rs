@@ -1,16 +1,15 @@
-//! Poseidon, leaves and seeds against an independent implementation (light-poseidon, which is
-//! circom-compatible) and against circomlib's published test vector.
+//! Poseidon, leaves and seeds against independent implementations (light-poseidon, which is
+//! circom-compatible, and arkworks' sponge for the wide width) and against circomlib's published
+//! test vector.
 
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 use ddc_primitives::packing::{leaf_hash, pack, DEFAULT_CHUNK_BYTES};
-use ddc_primitives::poseidon::{hash, permute_reference, MAX_INPUTS};
-use light_poseidon::{Poseidon, PoseidonHasher};
+use ddc_primitives::poseidon::{hash, permute, permute_reference, MAX_INPUTS, WIDE};
 use proptest::prelude::*;
 
-fn oracle(inputs: &[Fr]) -> Fr {
-    Poseidon::<Fr>::new_circom(inputs.len()).unwrap().hash(inputs).unwrap()
-}
+mod common;
+use common::circom as oracle;
 
 fn reference(inputs: &[Fr]) -> Fr {
     let mut state = vec![Fr::from(0u64)];
@@ -32,13 +31,11 @@ fn hex_be(x: &Fr) -> String {
 }
 
 #[test]
-fn one_kib_leaf_is_three_chained_circomlib_hashes() {
+fn one_kib_leaf_is_one_wide_permutation() {
     let chunk: Vec<u8> = (0..DEFAULT_CHUNK_BYTES).map(|i| (i * 31 + 7) as u8).collect();
     let e: Vec<Fr> = pack(&chunk).collect();
-    let h1 = oracle(&e[..12]);
-    let h2 = oracle(&[&[h1], &e[12..23]].concat());
-    let h3 = oracle(&[&[h2], &e[23..34]].concat());
-    assert_eq!(leaf_hash(&chunk), h3);
+    assert_eq!(leaf_hash(&chunk), common::wide(&e));
+    assert_eq!(hash(&e), common::wide(&e));
 }
 
 proptest! {
@@ -48,6 +45,22 @@ proptest! {
         let expected = oracle(&inputs);
         prop_assert_eq!(hash(&inputs), expected);
         prop_assert_eq!(reference(&inputs), expected);
+    }
+
+    #[test]
+    fn wide_permutation_matches_arkworks(seed in any::<[u64; 4]>()) {
+        let state: Vec<Fr> = (0..WIDE).map(|i| Fr::from(seed[i % 4]) * Fr::from(i as u64 + 5) - Fr::from(seed[(i + 1) % 4])).collect();
+        let expected = common::wide_permutation(&state);
+        let (mut fast, mut textbook) = (state.clone(), state);
+        permute(&mut fast);
+        permute_reference(&mut textbook);
+        prop_assert_eq!(&fast, &expected);
+        prop_assert_eq!(&textbook, &expected);
+    }
+
+    #[test]
+    fn chunks_of_any_size_match_the_oracles(bytes in proptest::collection::vec(any::<u8>(), 1..=4096)) {
+        prop_assert_eq!(leaf_hash(&bytes), common::leaf(&bytes));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! less where S-box inputs are constants (the zero capacity of the first round).
 
 use super::optimized::tables;
-use super::{FULL_ROUNDS, MAX_INPUTS};
+use super::{hashes, partial_rounds, FULL_ROUNDS};
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_relations::r1cs::SynthesisError;
@@ -63,12 +63,12 @@ pub fn permute(state: &mut [FpVar<Fr>]) -> Result<(), SynthesisError> {
 /// S-box, which acts on a constant.
 pub fn hash_cost(inputs: usize) -> usize {
     let t = inputs + 1;
-    3 * (FULL_ROUNDS * t + super::PARTIAL_ROUNDS[t - 2]) - 3
+    3 * (FULL_ROUNDS * t + partial_rounds(t)) - 3
 }
 
-/// circomlib's `Poseidon(inputs.len())` in-circuit.
+/// circomlib's `Poseidon(inputs.len())` in-circuit; 34 inputs at the wide width (`poseidon::hash`).
 pub fn hash(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
-    assert!(!inputs.is_empty() && inputs.len() <= MAX_INPUTS, "Poseidon takes 1..=12 inputs");
+    assert!(!inputs.is_empty() && hashes(inputs.len()), "Poseidon takes 1..=12 or 34 inputs");
     let mut state = Vec::with_capacity(inputs.len() + 1);
     state.push(FpVar::zero());
     state.extend_from_slice(inputs);
@@ -78,13 +78,14 @@ pub fn hash(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{MAX_INPUTS, WIDE};
     use super::*;
     use ark_r1cs_std::{alloc::AllocVar, R1CSVar};
     use ark_relations::r1cs::ConstraintSystem;
 
     #[test]
     fn gadget_equals_native_and_costs_three_per_sbox() {
-        for n in 1..=MAX_INPUTS {
+        for n in (1..=MAX_INPUTS).chain([WIDE - 1]) {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let xs: Vec<Fr> = (0..n).map(|i| Fr::from(i as u64 * 1000 + 17)).collect();
             let vars: Vec<_> = xs.iter().map(|x| FpVar::new_witness(cs.clone(), || Ok(*x)).unwrap()).collect();

@@ -14,17 +14,17 @@
 //! - Hence `mul(a, b) < a·b/2^260 + p`; for `a, b < 2^256` that is `< 2^252 + p < 2^254.01`.
 //!   Every multiplication input is below `2^256`, except in the partial rounds, where the
 //!   bounds are derived separately (every input, as any normalized value, is `< 2^260`).
-//! - A dot product of `n ≤ 13` terms with constants `< p` and variables `< X` reduces once to
-//!   `< 13·p·X/2^260 + p`.
+//! - A dot product of `n ≤ 35` terms (the widest state) with constants `< p` and variables `< X`
+//!   reduces once to `< 35·p·X/2^260 + p`.
 //! - Column capacity: one product adds at most 10 terms `< 2^52` to a column, a reduction at
-//!   most 10 more and carries `< 2^13`; 13 products plus a reduction stay below `2^60 < 2^64`.
+//!   most 10 more and carries `< 2^13`; 35 products plus a reduction stay below `2^60.5 < 2^64`.
 //! - Constants are canonical (`< p`).
 //!
 //! The bound of every intermediate is derived where it is computed; the values only leave the
 //! lanes through [`to_fr`], which reduces fully.
 
 use super::optimized::tables;
-use super::FULL_ROUNDS;
+use super::{FULL_ROUNDS, WIDE};
 use ark_bn254::Fr;
 use ark_ff::{BigInt, Field, PrimeField};
 use core::arch::x86_64::*;
@@ -38,8 +38,14 @@ const P64: [u64; 4] = [0x43e1f593f0000001, 0x2833e84879b97091, 0xb85045b68181585
 const P: [u64; 5] = to52(P64);
 /// `-p^-1 mod 2^52`.
 const P_INV: u64 = neg_inv52(P64[0]);
-/// Partial rounds between two reductions of `state[1..]` (see `partial_rounds`).
-const REDUCE_EVERY: usize = 16;
+/// Partial rounds between two reductions of `state[1..]` at width `t` (see `partial_rounds`).
+const fn reduce_every(t: usize) -> usize {
+    if t <= 13 {
+        16
+    } else {
+        6
+    }
+}
 
 /// A 256-bit little-endian integer in radix 2^52.
 const fn to52(x: [u64; 4]) -> [u64; 5] {
@@ -78,7 +84,8 @@ fn two_pow(e: u64) -> Fr {
 }
 
 /// The lane operations the permutation needs. Implemented for 8 lanes (`__m512i`) and 4
-/// (`__m256i`); every method requires AVX-512F, IFMA and VL, which the entry points check.
+/// (`__m256i`), whose methods require AVX-512F, IFMA and VL (the entry points check), and for
+/// [`Emulated`] lanes, which the tests run on any CPU.
 pub(crate) trait Vector: Copy {
     const LANES: usize;
     unsafe fn splat(x: u64) -> Self;
@@ -171,6 +178,56 @@ impl Vector for X4 {
     #[inline(always)]
     unsafe fn store(self, dst: *mut u64) {
         unsafe { _mm256_storeu_si256(dst as *mut _, self.0) }
+    }
+}
+
+/// The lane operations in plain Rust on 8 lanes, exactly as the instructions define them (64-bit
+/// wrapping adds; `vpmadd52luq`/`vpmadd52huq` on the low 52 bits of each operand). The generic
+/// code runs on it on any CPU, so its arithmetic, lazy-reduction bounds and widths are tested
+/// where the instructions are missing; only the intrinsics' mapping needs an IFMA CPU.
+#[derive(Clone, Copy)]
+pub(crate) struct Emulated([u64; 8]);
+
+impl Emulated {
+    #[inline(always)]
+    fn zip(self, b: Self, f: impl Fn(u64, u64) -> u64) -> Self {
+        Emulated(core::array::from_fn(|l| f(self.0[l], b.0[l])))
+    }
+    #[inline(always)]
+    fn product(a: u64, b: u64) -> u128 {
+        (a & MASK) as u128 * (b & MASK) as u128
+    }
+}
+
+impl Vector for Emulated {
+    const LANES: usize = 8;
+    unsafe fn splat(x: u64) -> Self {
+        Emulated([x; 8])
+    }
+    unsafe fn add(self, b: Self) -> Self {
+        self.zip(b, u64::wrapping_add)
+    }
+    unsafe fn carry(self) -> Self {
+        Emulated(self.0.map(|x| x >> 52))
+    }
+    unsafe fn low(self) -> Self {
+        Emulated(self.0.map(|x| x & MASK))
+    }
+    unsafe fn madd_lo(self, a: Self, b: Self) -> Self {
+        let p = a.zip(b, |a, b| Self::product(a, b) as u64 & MASK);
+        self.add(p)
+    }
+    unsafe fn madd_hi(self, a: Self, b: Self) -> Self {
+        let p = a.zip(b, |a, b| (Self::product(a, b) >> 52) as u64);
+        self.add(p)
+    }
+    unsafe fn load(src: *const u64) -> Self {
+        // SAFETY: the caller passes 8 readable words, as for the vector loads.
+        Emulated(unsafe { core::ptr::read_unaligned(src as *const [u64; 8]) })
+    }
+    unsafe fn store(self, dst: *mut u64) {
+        // SAFETY: the caller passes 8 writable words, as for the vector stores.
+        unsafe { core::ptr::write_unaligned(dst as *mut [u64; 8], self.0) }
     }
 }
 
@@ -332,13 +389,16 @@ impl Tables {
     }
 }
 
-/// Widths with a vectorized permutation: 13 (leaves), 9 (8-ary tree nodes).
+/// Widths with a vectorized permutation: 35 (leaves); 9 and 13 through [`permute_lanes`], which
+/// the tests check against light-poseidon.
 fn tables_of(t: usize) -> &'static Tables {
     static T9: OnceLock<Tables> = OnceLock::new();
     static T13: OnceLock<Tables> = OnceLock::new();
+    static T35: OnceLock<Tables> = OnceLock::new();
     match t {
         9 => T9.get_or_init(|| Tables::derive(9)),
         13 => T13.get_or_init(|| Tables::derive(13)),
+        WIDE => T35.get_or_init(|| Tables::derive(WIDE)),
         _ => panic!("no vectorized Poseidon of width {t}"),
     }
 }
@@ -364,7 +424,7 @@ unsafe fn sbox_all<V: Vector, const N: usize>(s: &mut [Fe<V>; N]) {
 }
 
 /// `s ← m·s + c` for the first `rows` rows (the rest left stale). Inputs are S-box outputs
-/// (`< 2^253.7`), so outputs are `< 13·p·2^253.7/2^260 + p + p < 2^254.72`.
+/// (`< 2^253.7`), so outputs are `< 35·p·2^253.7/2^260 + p + p < 2^254.84`.
 #[inline(always)]
 unsafe fn dense<V: Vector, const T: usize>(m: &[[u64; 5]], c: Option<&[[u64; 5]]>, s: &mut [Fe<V>; T], rows: usize) {
     unsafe {
@@ -386,17 +446,17 @@ unsafe fn dense<V: Vector, const T: usize>(m: &[[u64; 5]], c: Option<&[[u64; 5]]
 }
 
 /// The permutation of width `T` on every lane; only `state[0]` is computed by the last linear
-/// layer if `first_only`. Inputs normalized, `< 2^254.72` (anything `≤ 2^256 - p` would do:
-/// the first constants are added before the first S-box). Outputs `< 2^254.72` (dense).
+/// layer if `first_only`. Inputs normalized, `< 2^254.84` (anything `≤ 2^256 - p` would do:
+/// the first constants are added before the first S-box). Outputs `< 2^254.84` (dense).
 #[inline(always)]
 unsafe fn permute<V: Vector, const T: usize>(tab: &Tables, s: &mut [Fe<V>; T], first_only: bool) {
     unsafe {
         let half = FULL_ROUNDS / 2;
         for (x, c) in s.iter_mut().zip(&tab.first_ark) {
-            *x = normalize(add_const(*x, c)); // < 2^254.72 + p < 2^255.26
+            *x = normalize(add_const(*x, c)); // < 2^254.84 + p < 2^255.34
         }
         for i in 0..half {
-            // S-box inputs < 2^256 (first round: above; then dense outputs < 2^254.72).
+            // S-box inputs < 2^256 (first round: above; then dense outputs < 2^254.84).
             sbox_all(s);
             let m = if i + 1 == half { &tab.pre_sparse } else { &tab.mds };
             dense(m, Some(&tab.round_const[i * T..(i + 1) * T]), s, T);
@@ -412,16 +472,17 @@ unsafe fn permute<V: Vector, const T: usize>(tab: &Tables, s: &mut [Fe<V>; T], f
     }
 }
 
-/// The sparse partial rounds. Entry: every element `< 2^254.72` (dense outputs); exit: every
+/// The sparse partial rounds. Entry: every element `< 2^254.84` (dense outputs); exit: every
 /// element `< 2^256`.
 ///
 /// Per round, `x0 = sbox(s0) + a < 2^253.7 + p < 2^254.65`; `s_j += z_j·x0` (`j ≥ 1`) grows
 /// `s_j` by `< p·2^254.65/2^260 + p < 1.03·p` and is never reduced below `p`, so every
-/// `REDUCE_EVERY` (16) rounds and after the last, `s_j ← mul(s_j, 1)`, which brings it back
-/// under `p·2^257.82/2^260 + p < 2^253.9`. In between, `s_j < 2^254.72 + 16·1.03·p < 2^257.82`
+/// `reduce_every(T)` rounds and after the last, `s_j ← mul(s_j, 1)`, which brings it back
+/// under `p·2^257.82/2^260 + p < 2^253.9`. In between, `s_j` stays below `2^254.84 + R·1.03·p`
 /// (normalized, `< 2^260` as the products require), and the new `s0 = n00·x0 + Σ u_j·s_j` is
-/// `< 13·p·2^257.82/2^260 + p < 2^255.55`: below `2^256` as the next S-box requires. The
-/// period does not depend on the number of rounds; 24 would still be sound, 16 leaves margin.
+/// `< T·p·s_max/2^260 + p`, which must stay below `2^256` for the next S-box:
+/// - `T ≤ 13`, `R = 16`: `s_j < 2^257.82`, `s0 < 2^255.55` (24 would still be sound);
+/// - `T = 35`, `R = 6`: `s_j < 8.57·p < 2^256.7`, `s0 < 4.53·p < 2^255.77` (7 would still be).
 #[inline(always)]
 unsafe fn partial_rounds<V: Vector, const T: usize>(tab: &Tables, s: &mut [Fe<V>; T]) {
     unsafe {
@@ -445,7 +506,7 @@ unsafe fn partial_rounds<V: Vector, const T: usize>(tab: &Tables, s: &mut [Fe<V>
                 s[j] = normalize(add(redc(u), &s[j]));
             }
             s[0] = normalize(redc(t));
-            if (r + 1) % REDUCE_EVERY == 0 || r + 1 == rp {
+            if (r + 1) % reduce_every(T) == 0 || r + 1 == rp {
                 for x in s[1..].iter_mut() {
                     *x = mul_const(x, &tab.one);
                 }
@@ -524,11 +585,12 @@ fn element_words(chunk: &[u8], e: usize) -> [u64; 4] {
 }
 
 /// `packing::leaf_hashes` of `V::LANES` chunks of one size with more than 12 elements: the same
-/// chain (12 elements, then 11 beside the running hash, zero-padded), every lane a chunk.
+/// chain (34 elements at width 35, then 33 beside the running hash, zero-padded), every lane a
+/// chunk.
 #[inline(always)]
 unsafe fn leaves<V: Vector>(chunks: &[&[u8]], out: &mut [Fr]) {
     use crate::packing::elements_per_chunk;
-    const T: usize = 13;
+    const T: usize = WIDE;
     unsafe {
         let tab = tables_of(T);
         let n = elements_per_chunk(chunks[0].len());
@@ -541,7 +603,7 @@ unsafe fn leaves<V: Vector>(chunks: &[&[u8]], out: &mut [Fr]) {
                 from_words::<V>(tab, &words)
             }};
         }
-        // Elements are < 2^254 after conversion, the chained hash < 2^254.8: permutation inputs.
+        // Elements are < 2^254 after conversion, the chained hash < 2^254.84: permutation inputs.
         let mut s: [Fe<V>; T] = [[zero::<V>(); 5]; T];
         for (j, x) in s[1..].iter_mut().enumerate() {
             *x = element!(j);
@@ -648,8 +710,10 @@ permute_entry!(permute_9_x8, X8, 9);
 permute_entry!(permute_9_x4, X4, 9);
 permute_entry!(permute_13_x8, X8, 13);
 permute_entry!(permute_13_x4, X4, 13);
+permute_entry!(permute_35_x8, X8, 35);
+permute_entry!(permute_35_x4, X4, 35);
 
-/// The permutation of width 9 or 13 on 8 or 4 states at once, equal to
+/// The permutation of width 9, 13 or 35 on 8 or 4 states at once, equal to
 /// `optimized::permute_lanes` (only `state[0]` is written back if `first_only`).
 ///
 /// # Panics
@@ -669,8 +733,27 @@ pub fn permute_lanes<const T: usize>(states: &mut [[Fr; T]], first_only: bool) {
         (9, 4) => call!(permute_9_x4, 9),
         (13, 8) => call!(permute_13_x8, 13),
         (13, 4) => call!(permute_13_x4, 13),
+        (35, 8) => call!(permute_35_x8, 35),
+        (35, 4) => call!(permute_35_x4, 35),
         (t, n) => panic!("no vectorized Poseidon of width {t} on {n} lanes"),
     }
+}
+
+/// Test hook: [`leaf_hashes`] of 8 chunks by the same generic code on [`Emulated`] lanes, on any
+/// CPU.
+#[doc(hidden)]
+pub fn leaf_hashes_emulated(chunks: &[&[u8]], out: &mut [Fr]) {
+    assert!(chunks.len() == 8 && out.len() == 8);
+    // SAFETY: the emulated lanes need no CPU feature.
+    unsafe { leaves::<Emulated>(chunks, out) }
+}
+
+/// Test hook: [`permute_lanes`] of 8 states by the generic code on [`Emulated`] lanes.
+#[doc(hidden)]
+pub fn permute_lanes_emulated<const T: usize>(states: &mut [[Fr; T]], first_only: bool) {
+    assert_eq!(states.len(), 8);
+    // SAFETY: the emulated lanes need no CPU feature.
+    unsafe { permute_fr::<Emulated, T>(states, first_only) }
 }
 
 /// Test hook: `a·b·2^-260 mod p` lane by lane, on raw 256-bit integers (`< 2^256`, not

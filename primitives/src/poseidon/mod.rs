@@ -5,8 +5,13 @@
 //! exactly how circomlib produced its tables; `tests/poseidon_constants.rs` regenerates them with
 //! arkworks' independent implementation of that generator and checks them against light-poseidon.
 //!
+//! Widths 2..=13 are circomlib's. One wider width, [`WIDE`] = 35, absorbs a whole 1 KiB chunk (34
+//! elements) in one permutation: a third fewer S-boxes than three chained width-13 permutations.
+//! Its round numbers (8, 59) are the reference script's (`calc_round_numbers.py`, 128-bit security,
+//! x^5, BN254, with its 7.5% margin on R_P) and its constants come from the same Grain generator.
+//!
 //! `hash(inputs)` is circomlib's `Poseidon(n)`: state `[0, inputs..]`, one permutation of width
-//! `n + 1`, output `state[0]`. Without `std` (inside the contract) the textbook permutation runs;
+//! `n + 1`, output `state[0]`; with 34 inputs it is the same construction at width 35. Without `std` (inside the contract) the textbook permutation runs;
 //! with `std` the algebraically equal optimized form of [`optimized`] runs (sparse partial rounds,
 //! about 3.5x fewer multiplications) without any allocation per call. On x86-64 CPUs with
 //! AVX-512 IFMA (detected at run time), [`ifma`] runs that optimized form on 8 or 4 states at
@@ -23,13 +28,31 @@ use ark_ff::{Field, Zero};
 
 /// Full rounds of every width (circomlib).
 pub const FULL_ROUNDS: usize = 8;
-/// Widest permutation provided (12 inputs), the widest light-poseidon can cross-check.
+/// Widest circomlib permutation provided (12 inputs), the widest light-poseidon can cross-check.
 pub const MAX_WIDTH: usize = 13;
-/// Most inputs a single `hash` call takes.
+/// Most inputs a circomlib-width `hash` call takes.
 pub const MAX_INPUTS: usize = MAX_WIDTH - 1;
+/// The wide permutation: 34 inputs beside a zero capacity, one 1 KiB chunk.
+pub const WIDE: usize = 35;
+/// Partial rounds of [`WIDE`]: `calc_round_numbers.py` gives (R_F, R_P) = (8, 59) at width 35.
+pub const WIDE_PARTIAL_ROUNDS: usize = 59;
 
 /// circomlib's partial rounds for widths 2..=13 (128-bit security, x^5, BN254).
 pub const PARTIAL_ROUNDS: [usize; MAX_WIDTH - 1] = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65];
+
+/// Whether `width` has parameters: 2..=13 and [`WIDE`].
+pub const fn supported(width: usize) -> bool {
+    (width >= 2 && width <= MAX_WIDTH) || width == WIDE
+}
+
+/// Partial rounds of a supported `width`.
+pub const fn partial_rounds(width: usize) -> usize {
+    if width == WIDE {
+        WIDE_PARTIAL_ROUNDS
+    } else {
+        PARTIAL_ROUNDS[width - 2]
+    }
+}
 
 /// Round constants and MDS matrix of one width, as circomlib defines them.
 pub struct Params {
@@ -47,15 +70,15 @@ impl Params {
     }
 }
 
-/// Parameters for `width` in `2..=MAX_WIDTH`.
+/// Parameters for a [`supported`] `width`.
 ///
 /// # Panics
 /// On an unsupported width: widths are fixed by the protocol, never by user input.
 #[inline(always)]
 pub fn params(width: usize) -> Params {
-    assert!((2..=MAX_WIDTH).contains(&width), "Poseidon width {width} unsupported");
+    assert!(supported(width), "Poseidon width {width} unsupported");
     let (ark, mds) = constants::table(width);
-    Params { width, partial_rounds: PARTIAL_ROUNDS[width - 2], ark, mds }
+    Params { width, partial_rounds: partial_rounds(width), ark, mds }
 }
 
 /// x^5.
@@ -71,7 +94,7 @@ pub fn permute_reference(state: &mut [Fr]) {
     let p = params(state.len());
     let t = p.width;
     let half = FULL_ROUNDS / 2;
-    let mut tmp = [Fr::zero(); MAX_WIDTH];
+    let mut tmp = [Fr::zero(); WIDE];
     for r in 0..p.rounds() {
         for (s, c) in state.iter_mut().zip(&p.ark[r * t..(r + 1) * t]) {
             *s += c;
@@ -107,14 +130,19 @@ pub fn hash_lanes<const T: usize, const L: usize>(states: &mut [[Fr; T]; L]) {
     states.iter_mut().for_each(|s| permute_reference(s));
 }
 
-/// circomlib's `Poseidon(inputs.len())`.
+/// Whether `hash` takes `n` inputs: 1..=12 (circomlib) or 34 ([`WIDE`]).
+pub const fn hashes(n: usize) -> bool {
+    supported(n + 1)
+}
+
+/// circomlib's `Poseidon(inputs.len())`; with 34 inputs, the same construction at [`WIDE`].
 ///
 /// # Panics
-/// If `inputs` is empty or longer than [`MAX_INPUTS`].
+/// If `inputs.len()` is not 1..=12 or 34 ([`hashes`]).
 #[inline]
 pub fn hash(inputs: &[Fr]) -> Fr {
-    assert!(!inputs.is_empty() && inputs.len() <= MAX_INPUTS, "Poseidon takes 1..=12 inputs");
-    let mut state = [Fr::zero(); MAX_WIDTH];
+    assert!(!inputs.is_empty() && hashes(inputs.len()), "Poseidon takes 1..=12 or 34 inputs");
+    let mut state = [Fr::zero(); WIDE];
     let t = inputs.len() + 1;
     state[1..t].copy_from_slice(inputs);
     #[cfg(feature = "std")]
@@ -137,8 +165,8 @@ mod tests {
     #[test]
     fn optimized_equals_reference_for_every_width() {
         let mut x = Fr::from(7u64);
-        for t in 2..=MAX_WIDTH {
-            let mut a: [Fr; MAX_WIDTH] = core::array::from_fn(|i| {
+        for t in (2..=MAX_WIDTH).chain([WIDE]) {
+            let mut a: [Fr; WIDE] = core::array::from_fn(|i| {
                 x = sbox(x + Fr::from(i as u64));
                 x
             });

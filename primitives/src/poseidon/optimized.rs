@@ -10,7 +10,7 @@
 //!
 //! The tables are derived once per process from [`super::params`].
 
-use super::{params, sbox, FULL_ROUNDS, MAX_WIDTH};
+use super::{params, sbox, FULL_ROUNDS, MAX_WIDTH, WIDE};
 use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
 use std::sync::OnceLock;
@@ -131,10 +131,15 @@ impl Optimized {
     }
 }
 
-/// The optimized tables of `width`, derived on first use.
+/// The optimized tables of `width`, each derived on first use.
 pub fn tables(width: usize) -> &'static Optimized {
-    static TABLES: OnceLock<Vec<Optimized>> = OnceLock::new();
-    &TABLES.get_or_init(|| (2..=MAX_WIDTH).map(Optimized::derive).collect())[width - 2]
+    static TABLES: [OnceLock<Optimized>; MAX_WIDTH] = [const { OnceLock::new() }; MAX_WIDTH];
+    let slot = match width {
+        WIDE => 0,
+        2..=MAX_WIDTH => width - 1,
+        _ => panic!("Poseidon width {width} unsupported"),
+    };
+    TABLES[slot].get_or_init(|| Optimized::derive(width))
 }
 
 /// `state ← m · state` for the first `rows` outputs (the rest left stale), dot products with
@@ -218,5 +223,5 @@ pub fn permute(state: &mut [Fr], first_only: bool) {
             }
         };
     }
-    dispatch!(2 3 4 5 6 7 8 9 10 11 12 13)
+    dispatch!(2 3 4 5 6 7 8 9 10 11 12 13 35)
 }
