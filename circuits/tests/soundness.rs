@@ -269,3 +269,32 @@ proptest! {
         }
     }
 }
+
+/// The prover's assignment, with the challenges synthesized in parallel, is exactly the
+/// sequential synthesis' one: with no, one and two shared levels, and for a tampered witness.
+#[test]
+fn parallel_assignment_is_the_sequential_one() {
+    let sequential = |params: StorageParams, public: PublicInputs, v: &VanillaProof| {
+        let cs = ConstraintSystemRef::new(ConstraintSystem::new());
+        cs.set_mode(SynthesisMode::Prove { construct_matrices: false });
+        StorageCircuit::new(params, public, v).generate_constraints(cs.clone()).unwrap();
+        let cs = cs.into_inner().unwrap();
+        [cs.instance_assignment, cs.witness_assignment].concat()
+    };
+    for (depth, k, chunk, shared) in [(13, 1, 256, 0), (9, 4, 1024, 1), (6, 12, 64, 2), (9, 12, 64, 2)] {
+        let params = StorageParams::new(depth, k, chunk).unwrap();
+        assert_eq!(params.shared_levels(), shared);
+        let data: Vec<u8> = (0..60 * chunk as u32).map(|i| (i.wrapping_mul(40503) >> 7) as u8).collect();
+        let mut tree = MemTree::new(params.shape());
+        tree.extend(data.chunks(chunk).map(leaf_hash)).unwrap();
+        let snap = tree.snapshot(60).unwrap();
+        let seed = replica_seed(&[9u8; 32], 2, 1, 4, 3);
+        let public = PublicInputs { root: snap.root(), chunk_count: 60, seed };
+        let mut v = vanilla::prove(&params, &snap, &data[..], seed).unwrap();
+        for _ in 0..2 {
+            let parallel = StorageCircuit::new(params, public, &v).assignment().unwrap();
+            assert_eq!(parallel, sequential(params, public, &v), "{}", params.name());
+            v.openings[k - 1].chunk[0] ^= 1;
+        }
+    }
+}

@@ -171,13 +171,10 @@ impl Prover {
     /// The full assignment `[1, public.., witness..]` of a checked statement.
     pub fn assignment(&self, public: &PublicInputs, proof: &VanillaProof) -> Result<Vec<Fr>, ProveError> {
         vanilla::verify(&self.params, public, proof)?;
-        let cs = ConstraintSystemRef::new(ConstraintSystem::new());
-        cs.set_optimization_goal(OptimizationGoal::Constraints);
-        cs.set_mode(SynthesisMode::Prove { construct_matrices: false });
-        StorageCircuit::new(self.params, *public, proof).generate_constraints(cs.clone())?;
-        let cs = cs.into_inner().expect("sole reference");
-        debug_assert_eq!(cs.num_constraints, self.matrices.num_constraints);
-        Ok([cs.instance_assignment, cs.witness_assignment].concat())
+        let full = StorageCircuit::new(self.params, *public, proof).assignment()?;
+        let m = &self.matrices;
+        assert_eq!(full.len(), m.num_instance_variables + m.num_witness_variables, "assignment of another shape");
+        Ok(full)
     }
 
     /// Proves `public` from a vanilla proof, refusing a statement that does not hold.
