@@ -8,6 +8,7 @@ use ark_crypto_primitives::sponge::{CryptographicSponge, DuplexSpongeMode, Field
 use ddc_primitives::packing::{pack, WIDE_RATE};
 use ddc_primitives::poseidon::{FULL_ROUNDS, MAX_INPUTS, WIDE, WIDE_PARTIAL_ROUNDS};
 use light_poseidon::{Poseidon, PoseidonHasher};
+use std::sync::OnceLock;
 
 /// circomlib's `Poseidon(n)`, by light-poseidon.
 pub fn circom(inputs: &[Fr]) -> Fr {
@@ -17,10 +18,14 @@ pub fn circom(inputs: &[Fr]) -> Fr {
 /// The width-35 permutation of `state` by arkworks' sponge (its own round loop, its own Grain
 /// generator, the capacity element first as in circomlib).
 pub fn wide_permutation(state: &[Fr]) -> Vec<Fr> {
+    static CONFIG: OnceLock<PoseidonConfig<Fr>> = OnceLock::new();
     assert_eq!(state.len(), WIDE);
-    let (ark, mds) = find_poseidon_ark_and_mds::<Fr>(254, WIDE_RATE, FULL_ROUNDS as u64, WIDE_PARTIAL_ROUNDS as u64, 0);
-    let config = PoseidonConfig::new(FULL_ROUNDS, WIDE_PARTIAL_ROUNDS, 5, mds, ark, WIDE_RATE, 1);
-    let mut sponge = PoseidonSponge::new(&config);
+    let config = CONFIG.get_or_init(|| {
+        let (ark, mds) =
+            find_poseidon_ark_and_mds::<Fr>(254, WIDE_RATE, FULL_ROUNDS as u64, WIDE_PARTIAL_ROUNDS as u64, 0);
+        PoseidonConfig::new(FULL_ROUNDS, WIDE_PARTIAL_ROUNDS, 5, mds, ark, WIDE_RATE, 1)
+    });
+    let mut sponge = PoseidonSponge::new(config);
     sponge.state = state.to_vec();
     // A full rate in absorbing mode: the next squeeze permutes once and leaves the state.
     sponge.mode = DuplexSpongeMode::Absorbing { next_absorb_index: WIDE_RATE };
