@@ -5,6 +5,7 @@
 //! (native openings), [`storage::circuit`] (R1CS) and [`storage::compound`] (Groth16).
 
 pub mod challenge;
+pub mod export;
 pub mod groth16;
 pub mod merkle;
 pub mod packing;

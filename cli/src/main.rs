@@ -83,6 +83,11 @@ enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Write keys and proofs in other tools' formats, for independent verification.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Run the embedded dev chain: the DDC contract's rules executed natively, blocks on a timer,
     /// state persisted in DIR, an HTTP RPC (docs/chain-rpc.md). Dev accounts are INSECURE.
     Chain(commands::chain::ChainArgs),
@@ -160,6 +165,21 @@ enum CircuitCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A proof written by `prove-file` and its verifying key as snarkjs's verification_key.json,
+    /// proof.json and public.json, for `snarkjs groth16 verify`.
+    Snarkjs {
+        proof: PathBuf,
+        /// Directory written by `ddc setup`.
+        #[arg(long)]
+        keys: PathBuf,
+        /// Directory for the three files.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
 /// arkworks instruments every gadget call with an INFO span on target `r1cs` whose fields are
 /// `Debug` dumps of its arguments, including the whole constraint system: never record them.
 const LOG_DEFAULT: &str = "info";
@@ -176,6 +196,9 @@ fn main() -> ExitCode {
         Command::Setup { shape, out } => commands::setup::run(shape, &out),
         Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
         Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
+        Command::Export { command: ExportCommand::Snarkjs { proof, keys, out } } => {
+            commands::export::snarkjs(&proof, &keys, &out)
+        }
         Command::Chain(args) => commands::chain::run(args),
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Node(args) => commands::node::run(args),

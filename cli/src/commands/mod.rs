@@ -3,6 +3,7 @@ pub mod circuit;
 pub mod daemon;
 pub mod deploy;
 pub mod devnet;
+pub mod export;
 pub mod node;
 pub mod objects;
 pub mod proof_file;

@@ -1,10 +1,13 @@
 //! The JSON proof file exchanged by `prove-file` and `verify`.
 
+use anyhow::Context;
+use ddc_circuits::storage::keys::{load_vk, Manifest};
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::encoding::{fr_from_bytes, fr_to_bytes};
-use ddc_primitives::groth16::PublicInputs;
+use ddc_primitives::groth16::{decode_vk, Bn254, PublicInputs, VerifyingKey};
 use ddc_primitives::Fr;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 #[derive(Serialize, Deserialize)]
 pub struct ProofFile {
@@ -40,4 +43,33 @@ impl ProofFile {
             seed: parse_fr("seed", &self.seed)?,
         })
     }
+}
+
+/// A proof file with the verifying key it was made for.
+pub struct Loaded {
+    pub file: ProofFile,
+    pub params: StorageParams,
+    pub manifest: Manifest,
+    pub vk: VerifyingKey<Bn254>,
+}
+
+/// Reads the proof file at `proof_path` and its verifying key from `keys`, refusing keys other
+/// than the ones the proof names.
+pub fn load(proof_path: &Path, keys: &Path) -> anyhow::Result<Loaded> {
+    let file: ProofFile = serde_json::from_slice(
+        &std::fs::read(proof_path).with_context(|| format!("reading {}", proof_path.display()))?,
+    )
+    .with_context(|| format!("{} is not a proof file", proof_path.display()))?;
+    let params = file.params.checked()?;
+    let (vk_bytes, manifest) =
+        load_vk(keys, &params).with_context(|| format!("loading keys from {}", keys.display()))?;
+    anyhow::ensure!(
+        manifest.vk_sha256 == file.vk_sha256,
+        "the proof was made for verifying key {}, the keys in {} are {}",
+        file.vk_sha256,
+        keys.display(),
+        manifest.vk_sha256
+    );
+    let vk = decode_vk(&vk_bytes)?.vk;
+    Ok(Loaded { file, params, manifest, vk })
 }

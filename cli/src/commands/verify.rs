@@ -1,34 +1,20 @@
 //! `ddc verify`: check a proof file against pinned keys (and optionally the file itself).
 
-use super::proof_file::{fr_hex, ProofFile};
+use super::proof_file::{fr_hex, load, Loaded};
 use anyhow::Context;
 use ddc_circuits::merkle::MemTree;
-use ddc_circuits::storage::keys::load_vk;
-use ddc_primitives::groth16::{decode_proof, decode_vk, verify};
+use ddc_primitives::groth16::{decode_proof, prepare_verifying_key, verify};
 use ddc_prover::chunks::FileChunks;
 use ddc_prover::ingest::ingest_file;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(proof_path: &Path, keys: &Path, file: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let pf: ProofFile = serde_json::from_slice(
-        &std::fs::read(proof_path).with_context(|| format!("reading {}", proof_path.display()))?,
-    )
-    .with_context(|| format!("{} is not a proof file", proof_path.display()))?;
-    let params = pf.params.checked()?;
-    let (vk_bytes, manifest) =
-        load_vk(keys, &params).with_context(|| format!("loading keys from {}", keys.display()))?;
-    anyhow::ensure!(
-        manifest.vk_sha256 == pf.vk_sha256,
-        "the proof was made for verifying key {}, the keys in {} are {}",
-        pf.vk_sha256,
-        keys.display(),
-        manifest.vk_sha256
-    );
+    let Loaded { file: pf, params, manifest, vk } = load(proof_path, keys)?;
     if manifest.insecure {
         eprintln!("WARNING: verifying against INSECURE development keys.");
     }
-    let pvk = decode_vk(&vk_bytes)?;
+    let pvk = prepare_verifying_key(&vk);
     let public = pf.public_inputs()?;
     let proof = decode_proof(&hex::decode(&pf.proof).context("proof is not hex")?)?;
 

@@ -1,0 +1,3 @@
+//! Keys and proofs in other tools' formats, so that implementations independent of this project
+//! can check them.
+pub mod snarkjs;
