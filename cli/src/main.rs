@@ -178,6 +178,15 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The storage-proof circuit's constraint system as an iden3 `.r1cs` file (snarkjs reads it:
+    /// `snarkjs r1cs info`, and a phase-2 ceremony starts from it).
+    R1cs {
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// arkworks instruments every gadget call with an INFO span on target `r1cs` whose fields are
@@ -199,6 +208,7 @@ fn main() -> ExitCode {
         Command::Export { command: ExportCommand::Snarkjs { proof, keys, out } } => {
             commands::export::snarkjs(&proof, &keys, &out)
         }
+        Command::Export { command: ExportCommand::R1cs { shape, out } } => commands::export::r1cs(shape, &out),
         Command::Chain(args) => commands::chain::run(args),
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Node(args) => commands::node::run(args),

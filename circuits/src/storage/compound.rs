@@ -26,11 +26,17 @@ pub struct CircuitInfo {
     pub witnesses: usize,
 }
 
-/// Counts the constraints of any circuit without building its matrices.
-pub fn count<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<CircuitInfo, SynthesisError> {
+/// A constraint system that builds matrices, as key generation does.
+fn setup_cs() -> ConstraintSystemRef<Fr> {
     let cs = ConstraintSystemRef::new(ConstraintSystem::new());
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
+    cs
+}
+
+/// Counts the constraints of any circuit without building its matrices.
+pub fn count<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<CircuitInfo, SynthesisError> {
+    let cs = setup_cs();
     circuit.generate_constraints(cs.clone())?;
     Ok(CircuitInfo {
         constraints: cs.num_constraints(),
@@ -87,9 +93,7 @@ impl CostBreakdown {
 /// Measured on the circuit itself, part by part, so the parts cannot drift from the total.
 pub fn cost_breakdown(params: &StorageParams) -> Result<CostBreakdown, SynthesisError> {
     use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
-    let cs = ConstraintSystemRef::new(ConstraintSystem::new());
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Setup);
+    let cs = setup_cs();
     let spent = StorageCircuit::blank(*params).synthesize(cs)?;
     let arity = params.shape().arity();
     let node_hash = count(FnCircuit(|cs: ConstraintSystemRef<Fr>| {
@@ -133,6 +137,14 @@ pub enum ProveError {
     WrongKey { key: StorageParams, requested: StorageParams },
 }
 
+/// The constraint matrices of the circuit of `params`.
+pub fn constraint_matrices(params: &StorageParams) -> Result<ConstraintMatrices<Fr>, SynthesisError> {
+    let cs = setup_cs();
+    StorageCircuit::blank(*params).generate_constraints(cs.clone())?;
+    cs.finalize();
+    Ok(cs.to_matrices().expect("setup mode builds matrices"))
+}
+
 /// A proving key, prepared for our prover, with the circuit's matrices: built once and reused
 /// for every proof.
 pub struct Prover {
@@ -143,13 +155,7 @@ pub struct Prover {
 
 impl Prover {
     pub fn new(params: StorageParams, pk: ProvingKey<Bn254>) -> Result<Self, SynthesisError> {
-        let cs = ConstraintSystemRef::new(ConstraintSystem::new());
-        cs.set_optimization_goal(OptimizationGoal::Constraints);
-        cs.set_mode(SynthesisMode::Setup);
-        StorageCircuit::blank(params).generate_constraints(cs.clone())?;
-        cs.finalize();
-        let matrices = cs.to_matrices().expect("setup mode builds matrices");
-        Ok(Self { params, key: PreparedKey::new(pk), matrices })
+        Ok(Self { params, key: PreparedKey::new(pk), matrices: constraint_matrices(&params)? })
     }
 
     pub fn params(&self) -> &StorageParams {

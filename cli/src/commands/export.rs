@@ -1,8 +1,11 @@
-//! `ddc export snarkjs`: a proof and its verifying key in snarkjs's JSON formats.
+//! `ddc export`: a proof and its verifying key in snarkjs's JSON formats; the circuit as an
+//! iden3 `.r1cs` file.
 
 use super::proof_file::{load, Loaded};
+use crate::ShapeArgs;
 use anyhow::Context;
-use ddc_circuits::export::snarkjs;
+use ddc_circuits::export::{iden3, snarkjs};
+use ddc_circuits::storage::compound::constraint_matrices;
 use ddc_primitives::fs::write_atomic;
 use ddc_primitives::groth16::decode_proof;
 use std::path::Path;
@@ -29,6 +32,22 @@ pub fn snarkjs(proof_path: &Path, keys: &Path, out: &Path) -> anyhow::Result<Exi
     println!(
         "check them with: snarkjs groth16 verify {0}/verification_key.json {0}/public.json {0}/proof.json",
         out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn r1cs(shape: ShapeArgs, out: &Path) -> anyhow::Result<ExitCode> {
+    let params = shape.params()?;
+    let m = constraint_matrices(&params)?;
+    let mut bytes = Vec::new();
+    iden3::write_r1cs(&mut bytes, &m)?;
+    write_atomic(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "wrote {} ({}: {} constraints, {} wires, 3 public inputs)",
+        out.display(),
+        params.name(),
+        m.num_constraints,
+        m.num_instance_variables + m.num_witness_variables
     );
     Ok(ExitCode::SUCCESS)
 }
