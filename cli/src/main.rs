@@ -178,6 +178,17 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A Solidity verifier contract rendered from the verifying key of a proof written by
+    /// `prove-file` (DdcStorageVerifier.sol), and that proof's calldata (calldata.json).
+    Solidity {
+        proof: PathBuf,
+        /// Directory written by `ddc setup`.
+        #[arg(long)]
+        keys: PathBuf,
+        /// Directory for the two files.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The storage-proof circuit's constraint system as an iden3 `.r1cs` file (snarkjs reads it:
     /// `snarkjs r1cs info`, and a phase-2 ceremony starts from it).
     R1cs {
@@ -209,6 +220,9 @@ fn main() -> ExitCode {
             commands::export::snarkjs(&proof, &keys, &out)
         }
         Command::Export { command: ExportCommand::R1cs { shape, out } } => commands::export::r1cs(shape, &out),
+        Command::Export { command: ExportCommand::Solidity { proof, keys, out } } => {
+            commands::export::solidity(&proof, &keys, &out)
+        }
         Command::Chain(args) => commands::chain::run(args),
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Node(args) => commands::node::run(args),

@@ -74,10 +74,11 @@ fn setup_prove_file_and_verify_round_trip() {
     assert!(stdout(&out).starts_with("INVALID"));
 }
 
-/// `snarkjs groth16 verify` (npm snarkjs, pinned in tools/node) checks a proof exported by
-/// `ddc export snarkjs`, and refuses it with a changed public input or a tampered proof.
+/// Verifiers independent of this project check exported proofs and refuse tampered ones:
+/// `snarkjs groth16 verify` (npm snarkjs) on `ddc export snarkjs`'s files, and the Solidity
+/// verifier of `ddc export solidity` compiled by solc-js and called on anvil (tools/node, pinned).
 #[test]
-fn snarkjs_verifies_exported_proofs() {
+fn independent_verifiers_accept_exported_proofs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let node = root.join("tools/node/node_modules/.bin/node");
     let cli = root.join("tools/node/node_modules/snarkjs/build/cli.cjs");
@@ -129,4 +130,46 @@ fn snarkjs_verifies_exported_proofs() {
         v["pi_c"] = a;
     });
     assert!(verify().0, "the restored files verify again");
+
+    // The Solidity verifier, compiled by solc-js and run on anvil (a real EVM, from npm).
+    let sol = d.join("solidity");
+    run(vec!["export", "solidity", &p(&proof), "--keys", &p(&keys), "--out", &p(&sol)]);
+    let calldata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sol.join("calldata.json")).unwrap()).unwrap();
+    let mut files = vec![sol.join("calldata.json")];
+    let tampered: [(&str, fn(&mut serde_json::Value)); 4] = [
+        ("seed", |v| v["input"][2] = serde_json::json!("12345")),
+        ("count", |v| v["input"][1] = serde_json::json!("21")),
+        ("a_c_swapped", |v| {
+            let a = v["a"].clone();
+            v["a"] = v["c"].clone();
+            v["c"] = a;
+        }),
+        ("b_coordinates_swapped", |v| {
+            let b = v["b"].clone();
+            v["b"] = serde_json::json!([b[1], b[0], b[3], b[2]]);
+        }),
+    ];
+    for (name, f) in tampered {
+        let mut v = calldata.clone();
+        f(&mut v);
+        let path = sol.join(format!("{name}.json"));
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        files.push(path);
+    }
+    let o = Command::new(&node)
+        .arg(root.join("tools/node/evm-verify.mjs"))
+        .arg(sol.join("DdcStorageVerifier.sol"))
+        .args(&files)
+        .output()
+        .expect("runs evm-verify.mjs");
+    assert!(o.status.success(), "evm-verify: {}", String::from_utf8_lossy(&o.stderr));
+    let results: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).expect("one JSON line per calldata file")).collect();
+    assert_eq!(results.len(), files.len());
+    assert_eq!(results[0]["valid"], true, "the EVM refused an honest proof: {results:?}");
+    for r in &results[1..] {
+        assert_eq!(r["valid"], false, "the EVM accepted a tampered proof: {r}");
+    }
+    eprintln!("EVM verification of an honest proof: {} gas", results[0]["gas"]);
 }

@@ -2,3 +2,11 @@
 //! can check them.
 pub mod iden3;
 pub mod snarkjs;
+pub mod solidity;
+
+use ark_ff::PrimeField;
+
+/// A field element in decimal, as the JSON and Solidity formats write numbers.
+fn dec<F: PrimeField>(x: &F) -> String {
+    x.into_bigint().to_string()
+}

@@ -7,15 +7,11 @@
 //! `vk_alphabeta_12`, which `snarkjs zkey export verificationkey` adds for its Solidity
 //! template, is left out: verification does not read it.
 
+use super::dec;
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
-use ark_ff::PrimeField;
 use ark_groth16::{Proof, VerifyingKey};
 use ddc_primitives::groth16::PublicInputs;
 use serde_json::{json, Value};
-
-fn dec<F: PrimeField>(x: &F) -> String {
-    x.into_bigint().to_string()
-}
 
 fn fq2(x: &Fq2) -> Value {
     json!([dec::<Fq>(&x.c0), dec::<Fq>(&x.c1)])
