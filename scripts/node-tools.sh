@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pinned JavaScript tools of tools/node (package-lock.json): chopsticks, snarkjs, solc-js,
-# anvil, and the
-# Node.js 22 they need from npm's `node` package. Lifecycle scripts are skipped (chopsticks'
+# anvil, and the Node.js 22 they need from npm's `node` package. Lifecycle scripts are skipped (chopsticks'
 # optional SQLite binding would compile from C++), except the `node` package's, which places the
 # Node.js binary. Does nothing when node_modules already matches the lockfile.
 set -euo pipefail
