@@ -6,3 +6,4 @@ pub mod baseline;
 pub mod fixtures;
 pub mod measure;
 pub mod msm;
+pub mod tamper;
