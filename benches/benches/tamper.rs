@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::time::Instant;
 
 const VANILLA: u64 = 1_000_000;
-const GROTH16: u64 = 10_000;
+const GROTH16: u64 = 12_000;
 const DETECTION_TRIALS: u64 = 100_000;
 
 fn main() {
