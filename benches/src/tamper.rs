@@ -186,10 +186,12 @@ pub fn groth16_campaign(prover: &Prover, honest: &[Honest], n: u64, rng: &mut im
 /// node lacks, when it lacks each of `n` chunks with probability `f`.
 pub fn detection_rate(n: u64, f: f64, k: usize, trials: u64, rng: &mut impl RngCore) -> f64 {
     let missing: Vec<bool> = (0..n).map(|_| rng.gen_bool(f)).collect();
-    let mut caught = 0u64;
-    for _ in 0..trials {
+    let (mut caught, mut drawn) = (0u64, 0u64);
+    while drawn < trials {
         let seed = Fr::from(rng.next_u64()) + Fr::from(rng.next_u64()) * Fr::from(u64::MAX);
+        // A seed without provable indices (probability 2^-61) is no epoch: draw another.
         let Ok(indices) = challenge_indices(seed, n, k, n) else { continue };
+        drawn += 1;
         caught += indices.iter().any(|i| missing[*i as usize]) as u64;
     }
     caught as f64 / trials as f64

@@ -10,3 +10,8 @@ use ark_ff::PrimeField;
 fn dec<F: PrimeField>(x: &F) -> String {
     x.into_bigint().to_string()
 }
+
+/// An affine G1 point's coordinates in decimal, `[x, y]`.
+fn g1_words(p: &ark_bn254::G1Affine) -> [String; 2] {
+    [dec(&p.x), dec(&p.y)]
+}

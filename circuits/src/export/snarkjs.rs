@@ -7,7 +7,7 @@
 //! `vk_alphabeta_12`, which `snarkjs zkey export verificationkey` adds for its Solidity
 //! template, is left out: verification does not read it.
 
-use super::dec;
+use super::{dec, g1_words};
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_groth16::{Proof, VerifyingKey};
 use ddc_primitives::groth16::PublicInputs;
@@ -18,7 +18,8 @@ fn fq2(x: &Fq2) -> Value {
 }
 
 fn g1(p: &G1Affine) -> Value {
-    json!([dec(&p.x), dec(&p.y), "1"])
+    let [x, y] = g1_words(p);
+    json!([x, y, "1"])
 }
 
 fn g2(p: &G2Affine) -> Value {

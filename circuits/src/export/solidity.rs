@@ -9,7 +9,7 @@
 //! `e(−A, B) · e(α, β) · e(vk_x, γ) · e(C, δ) = 1` with `vk_x = IC₀ + Σ inputᵢ · ICᵢ₊₁`, and refuses
 //! inputs or coordinates outside their fields.
 
-use super::dec;
+use super::{dec, g1_words};
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_ff::PrimeField;
 use ark_groth16::{Proof, VerifyingKey};
@@ -23,10 +23,6 @@ fn g2_words(p: &G2Affine) -> [String; 4] {
     let [x1, x0] = c(&p.x);
     let [y1, y0] = c(&p.y);
     [x1, x0, y1, y0]
-}
-
-fn g1_words(p: &G1Affine) -> [String; 2] {
-    [dec(&p.x), dec(&p.y)]
 }
 
 /// The verifier contract for `vk`; `title` goes into its header comment (the key's hash, and

@@ -16,7 +16,7 @@ pub fn snarkjs(proof_path: &Path, keys: &Path, out: &Path) -> anyhow::Result<Exi
     write_files(
         out,
         [
-            ("verification_key.json", serde_json::to_vec_pretty(&snarkjs::verification_key(&loaded.vk))?),
+            ("verification_key.json", serde_json::to_vec_pretty(&snarkjs::verification_key(&loaded.pvk.vk))?),
             ("proof.json", serde_json::to_vec_pretty(&snarkjs::proof(&proof))?),
             ("public.json", serde_json::to_vec_pretty(&snarkjs::public(&public))?),
         ],
@@ -40,7 +40,7 @@ pub fn solidity(proof_path: &Path, keys: &Path, out: &Path) -> anyhow::Result<Ex
     write_files(
         out,
         [
-            ("DdcStorageVerifier.sol", solidity::verifier(&loaded.vk, &title).into_bytes()),
+            ("DdcStorageVerifier.sol", solidity::verifier(&loaded.pvk.vk, &title).into_bytes()),
             ("calldata.json", serde_json::to_vec_pretty(&solidity::calldata(&proof, &public))?),
         ],
         &loaded,

@@ -4,7 +4,7 @@ use anyhow::Context;
 use ddc_circuits::storage::keys::{load_vk, Manifest};
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::encoding::{fr_from_bytes, fr_to_bytes};
-use ddc_primitives::groth16::{decode_vk, Bn254, PublicInputs, VerifyingKey};
+use ddc_primitives::groth16::{decode_vk, Bn254, PreparedVerifyingKey, PublicInputs};
 use ddc_primitives::Fr;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -50,7 +50,8 @@ pub struct Loaded {
     pub file: ProofFile,
     pub params: StorageParams,
     pub manifest: Manifest,
-    pub vk: VerifyingKey<Bn254>,
+    /// Decoded (points checked) and prepared for verification; `.vk` is the key itself.
+    pub pvk: PreparedVerifyingKey<Bn254>,
 }
 
 /// Reads the proof file at `proof_path` and its verifying key from `keys`, refusing keys other
@@ -70,6 +71,6 @@ pub fn load(proof_path: &Path, keys: &Path) -> anyhow::Result<Loaded> {
         keys.display(),
         manifest.vk_sha256
     );
-    let vk = decode_vk(&vk_bytes)?.vk;
-    Ok(Loaded { file, params, manifest, vk })
+    let pvk = decode_vk(&vk_bytes)?;
+    Ok(Loaded { file, params, manifest, pvk })
 }

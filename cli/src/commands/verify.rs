@@ -3,18 +3,17 @@
 use super::proof_file::{fr_hex, load, Loaded};
 use anyhow::Context;
 use ddc_circuits::merkle::MemTree;
-use ddc_primitives::groth16::{decode_proof, prepare_verifying_key, verify};
+use ddc_primitives::groth16::{decode_proof, verify};
 use ddc_prover::chunks::FileChunks;
 use ddc_prover::ingest::ingest_file;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(proof_path: &Path, keys: &Path, file: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let Loaded { file: pf, params, manifest, vk } = load(proof_path, keys)?;
+    let Loaded { file: pf, params, manifest, pvk } = load(proof_path, keys)?;
     if manifest.insecure {
         eprintln!("WARNING: verifying against INSECURE development keys.");
     }
-    let pvk = prepare_verifying_key(&vk);
     let public = pf.public_inputs()?;
     let proof = decode_proof(&hex::decode(&pf.proof).context("proof is not hex")?)?;
 
