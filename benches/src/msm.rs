@@ -16,12 +16,13 @@ pub struct MsmFloor {
 impl MsmFloor {
     pub fn new(prover: &Prover, public: &PublicInputs, vanilla: &VanillaProof) -> Self {
         let full = prover.assignment(public, vanilla).expect("the statement holds");
-        Self { scalars: Scalars::new(prover.matrices(), &full).expect("witness map"), full }
+        let scalars = Scalars::new(prover.matrices(), &full, prover.prepared_key().reduction()).expect("witness map");
+        Self { scalars, full }
     }
 
     /// The witness map over the proof's assignment, as the prover runs it.
     pub fn scalars(&self, prover: &Prover) -> Scalars {
-        Scalars::new(prover.matrices(), &self.full).expect("witness map")
+        Scalars::new(prover.matrices(), &self.full, prover.prepared_key().reduction()).expect("witness map")
     }
 
     /// The five MSMs of the proof, sequentially like the prover.

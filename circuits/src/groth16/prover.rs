@@ -1,9 +1,13 @@
 //! A Groth16 prover over a proving key prepared once at load.
 //!
 //! It computes exactly the proof of arkworks' `create_proof_with_reduction_and_matrices` (same
-//! reduction, same formula, same `r`, `s`), but drops the identity points from every query when
-//! the key is loaded (variables that never occur on a side of any constraint: a third of the
-//! B queries here) and runs the MSMs on [`super::msm`].
+//! formula, same `r`, `s`), but drops the identity points from every query when the key is
+//! loaded (variables that never occur on a side of any constraint: a third of the B queries
+//! here) and runs the MSMs on [`super::msm`].
+//!
+//! Two QAP reductions exist and a key fixes which one its H query expects ([`Reduction`]):
+//! arkworks' (libsnark's) for keys arkworks generates, circom's for keys from a snarkjs-format
+//! ceremony.
 
 use super::msm::msm;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
@@ -37,9 +41,70 @@ impl<P: SWCurveConfig<ScalarField = Fr>> Query<P> {
     }
 }
 
+/// How the quotient `h` of a proof is represented, which the key's H query fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reduction {
+    /// libsnark's, as arkworks generates keys: `n - 1` coefficients of `h`, H = `τ^i·Z(τ)/δ`.
+    Libsnark,
+    /// circom's, as snarkjs keys are: `(AB - C)` at the `n` points of the domain's odd coset
+    /// `ω_2n·⟨ω_n⟩`, H = `L^{2n}_{2i+1}(τ)/δ` (Lagrange basis of the doubled domain).
+    Circom,
+}
+
+impl Reduction {
+    /// The reduction `pk` was made for: the two H queries have different lengths.
+    pub fn of(pk: &ProvingKey<Bn254>) -> Self {
+        if pk.h_query.len() >= 2 && pk.h_query.len().is_power_of_two() {
+            Self::Circom
+        } else {
+            Self::Libsnark
+        }
+    }
+
+    /// `h` of the full assignment `full`, in the representation this reduction's H query uses.
+    pub fn witness_map(self, matrices: &ConstraintMatrices<Fr>, full: &[Fr]) -> Result<Vec<Fr>, SynthesisError> {
+        let inputs = matrices.num_instance_variables;
+        match self {
+            Self::Libsnark => LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+                matrices,
+                inputs,
+                matrices.num_constraints,
+                full,
+            ),
+            Self::Circom => circom_witness_map(matrices, full),
+        }
+    }
+}
+
+/// `(A·B - C)` on the odd coset: evaluations of `A`, `B` on the domain (with the public inputs'
+/// rows `x_i · 0 = 0` appended), interpolated, shifted by `ω_2n` and evaluated again. `Z` is
+/// `-2` on that coset, which the key's H points absorb, so no division is needed.
+fn circom_witness_map(m: &ConstraintMatrices<Fr>, full: &[Fr]) -> Result<Vec<Fr>, SynthesisError> {
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    let rows = m.num_constraints + m.num_instance_variables;
+    let domain = Radix2EvaluationDomain::<Fr>::new(rows).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+    let n = domain.size();
+    let eval = |row: &[(Fr, usize)]| row.iter().map(|(c, v)| *c * full[*v]).sum::<Fr>();
+    let mut a = vec![Fr::from(0u64); n];
+    let mut b = vec![Fr::from(0u64); n];
+    a[..m.num_constraints].par_iter_mut().zip(&m.a).for_each(|(x, row)| *x = eval(row));
+    b[..m.num_constraints].par_iter_mut().zip(&m.b).for_each(|(x, row)| *x = eval(row));
+    a[m.num_constraints..rows].copy_from_slice(&full[..m.num_instance_variables]);
+    let mut c: Vec<Fr> = a.par_iter().zip(&b).map(|(a, b)| *a * b).collect();
+    let shift = Radix2EvaluationDomain::<Fr>::new(2 * n).ok_or(SynthesisError::PolynomialDegreeTooLarge)?.group_gen();
+    let coset = domain.get_coset(shift).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+    [&mut a, &mut b, &mut c].into_par_iter().for_each(|v| {
+        domain.ifft_in_place(v);
+        coset.fft_in_place(v);
+    });
+    Ok(a.par_iter().zip(&b).zip(&c).map(|((a, b), c)| *a * b - c).collect())
+}
+
 /// A proving key with its queries stripped of identity points.
 pub struct PreparedKey {
     pk: ProvingKey<Bn254>,
+    reduction: Reduction,
     /// The A and B queries without the constant-one variable (added separately, as arkworks does).
     a: Query<ark_bn254::g1::Config>,
     b_g1: Query<ark_bn254::g1::Config>,
@@ -66,8 +131,13 @@ impl PreparedKey {
             b_g2: Query::new(&pk.b_g2_query[1..]),
             l: Query::new(&pk.l_query),
             h: Query::new(&pk.h_query),
+            reduction: Reduction::of(&pk),
             pk,
         }
+    }
+
+    pub fn reduction(&self) -> Reduction {
+        self.reduction
     }
 
     pub fn proving_key(&self) -> &ProvingKey<Bn254> {
@@ -94,7 +164,7 @@ impl PreparedKey {
         r: Fr,
         s: Fr,
     ) -> Result<Proof<Bn254>, SynthesisError> {
-        let sums = self.msms(&Scalars::new(matrices, full)?);
+        let sums = self.msms(&Scalars::new(matrices, full, self.reduction)?);
         let pk = &self.pk;
         let g_a = sums.a + pk.a_query[0] + pk.vk.alpha_g1 + pk.delta_g1 * r;
         let g1_b = sums.b_g1 + pk.b_g1_query[0] + pk.beta_g1 + pk.delta_g1 * s;
@@ -137,15 +207,10 @@ pub struct Scalars {
 }
 
 impl Scalars {
-    /// Runs the witness map (libsnark's reduction, as arkworks' prover) over `full`.
-    pub fn new(matrices: &ConstraintMatrices<Fr>, full: &[Fr]) -> Result<Self, SynthesisError> {
+    /// Runs the witness map of `reduction` over `full`.
+    pub fn new(matrices: &ConstraintMatrices<Fr>, full: &[Fr], reduction: Reduction) -> Result<Self, SynthesisError> {
         let inputs = matrices.num_instance_variables;
-        let h = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
-            matrices,
-            inputs,
-            matrices.num_constraints,
-            full,
-        )?;
+        let h = reduction.witness_map(matrices, full)?;
         Ok(Self {
             h: h.par_iter().map(|x| x.into_bigint()).collect(),
             z: full[1..].par_iter().map(|x| x.into_bigint()).collect(),
