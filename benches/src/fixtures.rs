@@ -70,7 +70,8 @@ pub fn dev_prover(params: StorageParams) -> Prover {
     let pk = stage(&format!("{name} key generation"), || dev_keys(&params).expect("key generation"));
     if let Some(dir) = cache {
         let constraints = circuit_info(&params).expect("synthesis").constraints;
-        write_keys(&dir, &params, &pk, true, constraints).expect("writing the key cache");
+        write_keys(&dir, &params, &pk, ddc_circuits::storage::keys::Origin::Dev, constraints)
+            .expect("writing the key cache");
     }
     Prover::new(params, pk).expect("setup synthesis")
 }

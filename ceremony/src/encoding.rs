@@ -102,7 +102,9 @@ pub trait Point: AffineRepr<BaseField = Self::Coord> {
         }
     }
 
-    /// Decodes and validates (on the curve, in the prime-order subgroup).
+    /// Decodes and checks the point is on the curve. Membership of the prime-order subgroup
+    /// (nontrivial in G2 only) is [`in_group`]'s, which verification runs: contributing and
+    /// preparing need no trust in the input, and skipping it keeps reads fast.
     fn from_lem(bytes: &[u8]) -> Option<Self> {
         let n = <Self::Coord as Coord>::LEN;
         if bytes[..2 * n].iter().all(|b| *b == 0) {
@@ -187,7 +189,7 @@ macro_rules! point {
             }
             fn checked(x: $coord, y: $coord) -> Option<Self> {
                 let p = <$affine>::new_unchecked(x, y);
-                (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve()).then_some(p)
+                p.is_on_curve().then_some(p)
             }
         }
     };
@@ -195,7 +197,13 @@ macro_rules! point {
 point!(ark_ec::short_weierstrass::Affine<ark_bn254::g1::Config>, Fq, ark_bn254::g1::Config);
 point!(ark_ec::short_weierstrass::Affine<ark_bn254::g2::Config>, Fq2, ark_bn254::g2::Config);
 
-/// Decodes `count` LEM points from `bytes` (in parallel), checking each one.
+/// Whether every point is in the prime-order subgroup (in parallel).
+pub fn in_group<C: ark_ec::short_weierstrass::SWCurveConfig>(points: &[ark_ec::short_weierstrass::Affine<C>]) -> bool {
+    use rayon::prelude::*;
+    points.par_iter().all(|p| p.is_in_correct_subgroup_assuming_on_curve())
+}
+
+/// Decodes LEM points from `bytes` (in parallel), checking each is on the curve.
 pub fn read_lem_points<P: Point + Send>(bytes: &[u8]) -> Option<Vec<P>> {
     use rayon::prelude::*;
     if bytes.len() % P::LEN != 0 {
@@ -271,5 +279,18 @@ mod tests {
         let mut b = vec![0xff; 64];
         b[63] = 0x00;
         assert_eq!(G1Affine::from_lem(&b), None);
+        // On the twist but outside the prime-order subgroup: decoded, then refused by `in_group`.
+        let mut x = ark_bn254::Fq2::from(1u64);
+        let outside = loop {
+            if let Some(y) = G2Affine::y_of(&x) {
+                let p = G2Affine::new_unchecked(x, y);
+                if !p.is_in_correct_subgroup_assuming_on_curve() {
+                    break p;
+                }
+            }
+            x += ark_bn254::Fq2::from(1u64);
+        };
+        assert_eq!(G2Affine::from_lem(&outside.lem_bytes()), Some(outside));
+        assert!(!in_group(&[G2Affine::generator(), outside]));
     }
 }

@@ -16,6 +16,7 @@ pub mod keypair;
 pub mod phase1;
 pub mod phase2;
 pub mod rng;
+pub mod scalar_mul;
 
 use std::path::{Path, PathBuf};
 

@@ -11,11 +11,14 @@
 
 use crate::binfile::{BinFile, Writer};
 use crate::blake2b::{Blake2b, PARTIAL_LEN};
-use crate::encoding::{read_lem_points, transcript_bytes, write_lem_points, Point};
+use crate::encoding::{in_group, read_lem_points, transcript_bytes, write_lem_points, Point};
 use crate::keypair::{self, same_ratio, PublicKey, Secrets};
 use crate::rng::ChaCha;
+use crate::scalar_mul;
 use crate::{read_params, write_params, Beacon, CeremonyError, ContributionInfo, Progress};
 use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInteger, Field, One, PrimeField, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
@@ -99,24 +102,24 @@ impl Accumulator {
         scale(&mut self.tau_g2, Fr::one(), s.tau, progress);
         scale(&mut self.alpha_tau_g1, s.alpha, s.tau, progress);
         scale(&mut self.beta_tau_g1, s.beta, s.tau, progress);
-        self.beta_g2 = (self.beta_g2 * s.beta).into_affine();
+        self.beta_g2 = scalar_mul::mul(&self.beta_g2, s.beta).into_affine();
         progress.advance(1);
     }
 }
 
 /// `points[i] *= first · inc^i`, in parallel chunks.
-fn scale<P: AffineRepr<ScalarField = Fr>>(points: &mut [P], first: Fr, inc: Fr, progress: &dyn Progress) {
+fn scale<C: GLVConfig<ScalarField = Fr>>(points: &mut [Affine<C>], first: Fr, inc: Fr, progress: &dyn Progress) {
     points.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
         let mut t = first * inc.pow([(k * CHUNK) as u64]);
-        let scaled: Vec<P::Group> = chunk
+        let scaled: Vec<Projective<C>> = chunk
             .iter()
             .map(|p| {
-                let q = *p * t;
+                let q = scalar_mul::mul(p, t);
                 t *= inc;
                 q
             })
             .collect();
-        chunk.copy_from_slice(&P::Group::normalize_batch(&scaled));
+        chunk.copy_from_slice(&Projective::<C>::normalize_batch(&scaled));
         progress.advance(chunk.len() as u64);
     });
 }
@@ -408,6 +411,15 @@ impl Ptau {
             prev = c.link();
         }
         let a = &self.acc;
+        let keys_g2: Vec<G2Affine> = self
+            .contributions
+            .iter()
+            .flat_map(|c| [c.tau_g2, c.beta_g2, c.key.tau.g2_spx, c.key.alpha.g2_spx, c.key.beta.g2_spx])
+            .collect();
+        let lagrange_g2 = self.lagrange.as_ref().map_or(&[][..], |l| &l.tau_g2[..]);
+        if !in_group(&keys_g2) || !in_group(&a.tau_g2) || !in_group(&[a.beta_g2]) || !in_group(lagrange_g2) {
+            return Err(invalid("a G2 point is outside the prime-order subgroup".into()));
+        }
         let firsts = [
             (a.tau_g1[0] == G1Affine::generator(), "the first tau*G1 must be the generator"),
             (a.tau_g2[0] == G2Affine::generator(), "the first tau*G2 must be the generator"),
@@ -619,19 +631,20 @@ fn successive<P: AffineRepr<ScalarField = Fr>>(points: &[P], rng: &mut impl rand
 
 /// The Lagrange-basis points of `points[..2^p]` for `p = 0..=top`; at `p` beyond the section's
 /// length (section 2's `2n-1` points) the missing last point is the identity.
-fn lagrange_levels<P>(points: &[P], top: u32, progress: &dyn Progress) -> Vec<P>
-where
-    P: AffineRepr<ScalarField = Fr>,
-    P::Group: ark_poly::domain::DomainCoeff<Fr>,
-{
+fn lagrange_levels<C: GLVConfig<ScalarField = Fr>>(
+    points: &[Affine<C>],
+    top: u32,
+    progress: &dyn Progress,
+) -> Vec<Affine<C>> {
     let mut out = Vec::with_capacity((2 << top) - 1);
     for p in 0..=top {
         let n = 1usize << p;
-        let mut v: Vec<P::Group> =
-            (0..n).into_par_iter().map(|i| points.get(i).map_or(P::Group::zero(), |q| q.into_group())).collect();
-        Radix2EvaluationDomain::<Fr>::new(n).expect("a supported size").ifft_in_place(&mut v);
-        out.extend(P::Group::normalize_batch(&v));
-        progress.advance(n as u64);
+        let mut v: Vec<Projective<C>> = (0..n)
+            .into_par_iter()
+            .map(|i| points.get(i).map_or(Projective::<C>::default(), |q| q.into_group()))
+            .collect();
+        scalar_mul::ifft(&mut v, &|half| progress.advance(half));
+        out.extend(scalar_mul::normalize(&v));
     }
     out
 }

@@ -11,12 +11,15 @@
 
 use crate::binfile::{u32_at, BinFile, Writer};
 use crate::blake2b::Blake2b;
-use crate::encoding::{read_lem_points, write_lem_points, Point};
+use crate::encoding::{in_group, read_lem_points, write_lem_points, Point};
 use crate::keypair::same_ratio;
 use crate::phase1::Ptau;
 use crate::rng::{self, ChaCha};
+use crate::scalar_mul;
 use crate::{read_params, write_params, Beacon, CeremonyError, ContributionInfo, Progress};
 use ark_bn254::{Bn254, Fq, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInteger, Field, MontConfig, One, PrimeField, Zero};
 use ark_groth16::{ProvingKey, VerifyingKey};
@@ -91,23 +94,29 @@ fn columns(rows: &[Vec<(Fr, usize)>], wires: usize) -> Vec<Column> {
     cols
 }
 
-/// `Σ coeff · bases[index]` for each column, in parallel.
-fn combine<P: AffineRepr<ScalarField = Fr>>(
+/// `Σ coeff · bases[which][index]` for each column, in parallel: term by term for the short
+/// columns most wires have, by MSM for long ones.
+fn combine<C: GLVConfig<ScalarField = Fr>>(
     cols: &[Vec<(Fr, usize, u8)>],
-    bases: &[&[P]],
+    bases: &[&[Affine<C>]],
     progress: &dyn Progress,
-) -> Vec<P> {
-    let out: Vec<P::Group> = cols
+) -> Vec<Affine<C>> {
+    let out: Vec<Projective<C>> = cols
         .par_iter()
         .map(|col| {
-            let points: Vec<P> = col.iter().map(|(_, i, which)| bases[*which as usize][*i]).collect();
-            let scalars: Vec<Fr> = col.iter().map(|(c, _, _)| *c).collect();
-            let r = P::Group::msm(&points, &scalars).expect("equal lengths");
+            let point = |(_, i, which): &(Fr, usize, u8)| bases[*which as usize][*i];
+            let r = if col.len() <= 16 {
+                col.iter().map(|t| scalar_mul::mul(&point(t), t.0)).sum()
+            } else {
+                let points: Vec<Affine<C>> = col.iter().map(point).collect();
+                let scalars: Vec<Fr> = col.iter().map(|t| t.0).collect();
+                Projective::<C>::msm(&points, &scalars).expect("equal lengths")
+            };
             progress.advance(1);
             r
         })
         .collect();
-    P::Group::normalize_batch(&out)
+    scalar_mul::normalize(&out)
 }
 
 fn be32(n: usize) -> [u8; 4] {
@@ -239,7 +248,7 @@ impl Zkey {
         self.contributions.iter().for_each(|c| c.hash_into(&mut transcript));
         let secret = rng::fr(rng);
         let g1_s = rng::g1(rng);
-        let g1_sx = (g1_s * secret).into_affine();
+        let g1_sx = scalar_mul::mul(&g1_s, secret).into_affine();
         transcript.update(&g1_s.uncompressed_bytes());
         transcript.update(&g1_sx.uncompressed_bytes());
         let transcript = transcript.finalize();
@@ -250,7 +259,7 @@ impl Zkey {
         progress.begin("dividing L and H by the secret", (self.l.len() + self.h.len()) as u64);
         for points in [&mut self.l, &mut self.h] {
             points.par_chunks_mut(1 << 12).for_each(|chunk| {
-                let scaled: Vec<G1Projective> = chunk.iter().map(|p| *p * inv).collect();
+                let scaled: Vec<G1Projective> = chunk.iter().map(|p| scalar_mul::mul(p, inv)).collect();
                 chunk.copy_from_slice(&G1Projective::normalize_batch(&scaled));
                 progress.advance(chunk.len() as u64);
             });
@@ -303,6 +312,10 @@ impl Zkey {
             c.hash_into(&mut transcript);
             infos.push(ContributionInfo { index: n, name: c.name.clone(), hash: c.hash(), beacon: c.beacon.clone() });
             delta = c.delta_after;
+        }
+        let keys: Vec<G2Affine> = self.contributions.iter().map(|c| c.g2_spx).collect();
+        if !in_group(&keys) || !in_group(&[self.beta_g2, self.gamma_g2, self.delta_g2]) {
+            return Err(invalid("a G2 point is outside the prime-order subgroup".into()));
         }
         let init = Self::setup(m, ptau, progress)?;
         let same = [

@@ -17,18 +17,11 @@ use ddc_circuits::storage::compound::{constraint_matrices, Prover};
 use ddc_circuits::storage::vanilla;
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::groth16::PublicInputs;
+#[path = "../../tools/node/node_tools.rs"]
+mod node_tools;
+use node_tools::snarkjs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
-
-fn snarkjs(args: &[&str]) -> (bool, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let node = root.join("tools/node/node_modules/.bin/node");
-    let cli = root.join("tools/node/node_modules/snarkjs/build/cli.cjs");
-    assert!(node.exists() && cli.exists(), "snarkjs missing: run scripts/node-tools.sh (scripts/setup.sh --tests)");
-    let o = Command::new(node).arg(cli).args(args).output().expect("runs snarkjs");
-    (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr))
-}
 
 fn params() -> StorageParams {
     StorageParams::new(2, 1, 32).unwrap()
@@ -132,9 +125,89 @@ fn snarkjs_verifies_a_proof_made_with_the_final_key() {
     };
     let (ok, out) = verify(&proof, &public);
     assert!(ok && out.contains("OK!"), "{out}");
+    // Our verifier agrees, under the verifying key the ceremony produced.
+    let pvk = ark_groth16::prepare_verifying_key(prover.verifying_key());
+    let inputs = public.to_field_elements();
+    assert!(ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(&pvk, &proof, &inputs).unwrap());
+    let other = PublicInputs { chunk_count: 4, ..public }.to_field_elements();
+    assert!(!ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(&pvk, &proof, &other).unwrap());
     let (ok, out) = verify(&proof, &PublicInputs { chunk_count: 4, ..public });
     assert!(!ok && out.contains("Invalid proof"), "{out}");
     let swapped = ark_groth16::Proof { a: proof.c, c: proof.a, ..proof.clone() };
     let (ok, out) = verify(&swapped, &public);
     assert!(!ok && out.contains("Invalid proof"), "{out}");
+}
+
+/// A copy of the ceremony's file `name` with `tamper` applied, written next to it.
+fn tampered<T>(dir: &Path, read: impl Fn() -> T, tamper: impl FnOnce(&mut T), write: impl Fn(&T, &Path)) -> PathBuf {
+    let mut x = read();
+    tamper(&mut x);
+    let p = dir.join("tampered");
+    write(&x, &p);
+    p
+}
+
+#[test]
+fn both_verifiers_refuse_a_tampered_powers_of_tau() {
+    use ark_ec::{AffineRepr, CurveGroup};
+    let c = ceremony();
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Box<dyn FnOnce(&mut Ptau)>, &str); 3] = [
+        (
+            "bob's key",
+            Box::new(|p: &mut Ptau| {
+                let k = &mut p.contributions[1].key.tau;
+                k.g1_sx = (k.g1_sx + ark_bn254::G1Affine::generator()).into_affine();
+            }),
+            "contribution #2: invalid key",
+        ),
+        (
+            "a power of tau",
+            Box::new(|p: &mut Ptau| p.acc.tau_g1[3] = (p.acc.tau_g1[3] + p.acc.tau_g1[3]).into_affine()),
+            "not successive powers",
+        ),
+        (
+            "a Lagrange point",
+            Box::new(|p: &mut Ptau| {
+                let l = p.lagrange.as_mut().unwrap();
+                l.tau_g1[9] = (l.tau_g1[9] + ark_bn254::G1Affine::generator()).into_affine();
+            }),
+            "Lagrange points of tauG1",
+        ),
+    ];
+    for (what, tamper, ours) in cases {
+        let p = tampered(dir.path(), || Ptau::read(&c.ptau).unwrap(), tamper, |x, p| x.write(p).unwrap());
+        let err = Ptau::read(&p).unwrap().verify(&Silent).unwrap_err().to_string();
+        assert!(err.contains(ours), "{what}: {err}");
+        let (ok, out) = snarkjs(&["powersoftau", "verify", path(&p)]);
+        assert!(!ok || !out.contains("Powers of Tau Ok!"), "snarkjs accepted a tampered {what}: {out}");
+    }
+}
+
+#[test]
+fn both_verifiers_refuse_a_tampered_circuit_key() {
+    use ark_ec::{AffineRepr, CurveGroup};
+    let c = ceremony();
+    let dir = tempfile::tempdir().unwrap();
+    let m = read_r1cs(&std::fs::read(&c.r1cs).unwrap()).unwrap();
+    let ptau = Ptau::read(&c.ptau).unwrap();
+    let cases: [(&str, Box<dyn FnOnce(&mut Zkey)>, &str); 3] = [
+        (
+            "bob's key",
+            Box::new(|z: &mut Zkey| {
+                let k = &mut z.contributions[1];
+                k.g1_sx = (k.g1_sx + ark_bn254::G1Affine::generator()).into_affine();
+            }),
+            "contribution #2: inconsistent transcript",
+        ),
+        ("an L point", Box::new(|z: &mut Zkey| z.l[5] = (z.l[5] + z.l[5]).into_affine()), "the L points"),
+        ("an A point", Box::new(|z: &mut Zkey| z.a[7] = (z.a[7] + z.a[7]).into_affine()), "the A or B points differ"),
+    ];
+    for (what, tamper, ours) in cases {
+        let p = tampered(dir.path(), || Zkey::read(&c.zkey).unwrap(), tamper, |x, p| x.write(p).unwrap());
+        let err = Zkey::read(&p).unwrap().verify(&m, &ptau, &Silent).unwrap_err().to_string();
+        assert!(err.contains(ours), "{what}: {err}");
+        let (ok, out) = snarkjs(&["zkey", "verify", path(&c.r1cs), path(&c.ptau), path(&p)]);
+        assert!(!ok || !out.contains("ZKey Ok!"), "snarkjs accepted a tampered {what}: {out}");
+    }
 }

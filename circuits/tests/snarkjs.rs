@@ -11,16 +11,12 @@ use ddc_circuits::storage::compound::constraint_matrices;
 use ddc_circuits::storage::vanilla;
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::groth16::PublicInputs;
+#[path = "../../tools/node/node_tools.rs"]
+mod node_tools;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn snarkjs(args: &[&Path]) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let node = root.join("tools/node/node_modules/.bin/node");
-    let cli = root.join("tools/node/node_modules/snarkjs/build/cli.cjs");
-    assert!(node.exists() && cli.exists(), "snarkjs missing: run scripts/node-tools.sh (scripts/setup.sh --tests)");
-    let o = Command::new(node).arg(cli).args(args).output().expect("runs snarkjs");
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    node_tools::snarkjs(args).1
 }
 
 fn write(path: &Path, f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> PathBuf {

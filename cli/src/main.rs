@@ -83,6 +83,12 @@ enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// A multi-party trusted setup in snarkjs's formats: powers of tau, then the circuit's
+    /// phase 2, then the key files (docs/ceremony.md).
+    Ceremony {
+        #[command(subcommand)]
+        command: CeremonyCommand,
+    },
     /// Write keys and proofs in other tools' formats, for independent verification.
     Export {
         #[command(subcommand)]
@@ -166,6 +172,158 @@ enum CircuitCommand {
 }
 
 #[derive(Subcommand)]
+enum CeremonyCommand {
+    /// Phase 1: powers of tau (`.ptau`), shared by every circuit up to its size.
+    Phase1 {
+        #[command(subcommand)]
+        command: Phase1Command,
+    },
+    /// Phase 2: the storage circuit's own contributions (`.zkey`).
+    Phase2 {
+        #[command(subcommand)]
+        command: Phase2Command,
+    },
+    /// Verify the final zkey against this build's circuit and the powers of tau, then write the
+    /// key files `ddc node` and the validators load (not INSECURE) and print the verifying key's
+    /// hash to register on-chain.
+    Finalize {
+        #[arg(long)]
+        zkey: PathBuf,
+        /// The circuit, as `ddc export r1cs` writes it for this shape.
+        #[arg(long)]
+        r1cs: PathBuf,
+        /// The prepared powers of tau phase 2 started from.
+        #[arg(long)]
+        ptau: PathBuf,
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// Directory for the key files.
+        #[arg(long)]
+        keys: PathBuf,
+    },
+}
+
+/// Who contributes, and with what extra entropy (beyond 64 bytes from the OS).
+#[derive(clap::Args)]
+struct Participant {
+    /// A name recorded with the contribution (64 bytes at most).
+    #[arg(long)]
+    name: Option<String>,
+    /// Text mixed into the OS's randomness.
+    #[arg(long, env = "DDC_ENTROPY", hide_env_values = true)]
+    entropy: Option<String>,
+}
+
+/// A public random beacon, applied last so that no participant chose the final keys.
+#[derive(clap::Args)]
+struct BeaconArgs {
+    /// The beacon's value in hex (e.g. a future block hash announced in advance).
+    #[arg(long)]
+    hash: String,
+    /// The value is hashed 2^N times (10..=63), so that it cannot be ground in time.
+    #[arg(long, default_value_t = 10)]
+    iterations_exp: u8,
+    #[arg(long)]
+    name: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Phase1Command {
+    /// Start a ceremony for circuits of up to 2^POWER constraints.
+    New {
+        #[arg(long)]
+        power: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add a contribution; prints its hash.
+    Contribute {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        who: Participant,
+    },
+    /// Add a public random beacon's contribution.
+    Beacon {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        beacon: BeaconArgs,
+    },
+    /// Check every contribution and the points; lists the contributions' hashes.
+    Verify { input: PathBuf },
+    /// Compute the Lagrange-basis points phase 2 reads.
+    Prepare {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Air-gapped step 1: write the challenge file for an offline participant.
+    ExportChallenge {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Air-gapped step 2, on the offline machine: answer a challenge file with a response file.
+    Respond {
+        challenge: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "DDC_ENTROPY", hide_env_values = true)]
+        entropy: Option<String>,
+    },
+    /// Air-gapped step 3: add the response to the ceremony (checked first).
+    ImportResponse {
+        input: PathBuf,
+        #[arg(long)]
+        response: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Phase2Command {
+    /// The circuit's initial key from its `.r1cs` and a prepared powers of tau.
+    Setup {
+        #[arg(long)]
+        r1cs: PathBuf,
+        #[arg(long)]
+        ptau: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add a contribution; prints its hash.
+    Contribute {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        who: Participant,
+    },
+    /// Add a public random beacon's contribution.
+    Beacon {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        beacon: BeaconArgs,
+    },
+    /// Check every contribution, and the key against the circuit and the powers of tau.
+    Verify {
+        input: PathBuf,
+        #[arg(long)]
+        r1cs: PathBuf,
+        #[arg(long)]
+        ptau: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum ExportCommand {
     /// A proof written by `prove-file` and its verifying key as snarkjs's verification_key.json,
     /// proof.json and public.json, for `snarkjs groth16 verify`.
@@ -205,6 +363,33 @@ enum ExportCommand {
 const LOG_DEFAULT: &str = "info";
 const LOG_ALWAYS: &str = "r1cs=off";
 
+fn ceremony(command: CeremonyCommand) -> anyhow::Result<ExitCode> {
+    use commands::ceremony as c;
+    match command {
+        CeremonyCommand::Phase1 { command } => match command {
+            Phase1Command::New { power, out } => c::p1_new(power, &out),
+            Phase1Command::Contribute { input, out, who } => c::p1_contribute(&input, &out, who.name, who.entropy),
+            Phase1Command::Beacon { input, out, beacon: b } => {
+                c::p1_beacon(&input, &out, b.name, &b.hash, b.iterations_exp)
+            }
+            Phase1Command::Verify { input } => c::p1_verify(&input),
+            Phase1Command::Prepare { input, out } => c::p1_prepare(&input, &out),
+            Phase1Command::ExportChallenge { input, out } => c::p1_export_challenge(&input, &out),
+            Phase1Command::Respond { challenge, out, entropy } => c::p1_respond(&challenge, &out, entropy),
+            Phase1Command::ImportResponse { input, response, out, name } => c::p1_import(&input, &response, &out, name),
+        },
+        CeremonyCommand::Phase2 { command } => match command {
+            Phase2Command::Setup { r1cs, ptau, out } => c::p2_setup(&r1cs, &ptau, &out),
+            Phase2Command::Contribute { input, out, who } => c::p2_contribute(&input, &out, who.name, who.entropy),
+            Phase2Command::Beacon { input, out, beacon: b } => {
+                c::p2_beacon(&input, &out, b.name, &b.hash, b.iterations_exp)
+            }
+            Phase2Command::Verify { input, r1cs, ptau } => c::p2_verify(&input, &r1cs, &ptau),
+        },
+        CeremonyCommand::Finalize { zkey, r1cs, ptau, shape, keys } => c::finalize(&zkey, &r1cs, &ptau, shape, &keys),
+    }
+}
+
 fn main() -> ExitCode {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| LOG_DEFAULT.into());
     tracing_subscriber::fmt()
@@ -216,6 +401,7 @@ fn main() -> ExitCode {
         Command::Setup { shape, out } => commands::setup::run(shape, &out),
         Command::ProveFile { file, keys, seed, out, shape } => commands::prove::run(&file, &keys, &seed, &out, shape),
         Command::Verify { proof, keys, file } => commands::verify::run(&proof, &keys, file.as_deref()),
+        Command::Ceremony { command } => ceremony(command),
         Command::Export { command: ExportCommand::Snarkjs { proof, keys, out } } => {
             commands::export::snarkjs(&proof, &keys, &out)
         }

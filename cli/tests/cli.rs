@@ -1,5 +1,7 @@
 //! The `ddc` binary as a user runs it.
 
+#[path = "../../tools/node/node_tools.rs"]
+mod node_tools;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -79,10 +81,7 @@ fn setup_prove_file_and_verify_round_trip() {
 /// verifier of `ddc export solidity` compiled by solc-js and called on anvil (tools/node, pinned).
 #[test]
 fn independent_verifiers_accept_exported_proofs() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let node = root.join("tools/node/node_modules/.bin/node");
-    let cli = root.join("tools/node/node_modules/snarkjs/build/cli.cjs");
-    assert!(node.exists() && cli.exists(), "snarkjs missing: run scripts/node-tools.sh (scripts/setup.sh --tests)");
+    let node = node_tools::node();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let p = |x: &Path| x.to_str().unwrap().to_string();
@@ -100,13 +99,8 @@ fn independent_verifiers_accept_exported_proofs() {
     run(vec!["export", "snarkjs", &p(&proof), "--keys", &p(&keys), "--out", &p(&out)]);
 
     let verify = || {
-        let o = Command::new(&node)
-            .arg(&cli)
-            .args(["groth16", "verify"])
-            .args(["verification_key.json", "public.json", "proof.json"].map(|f| out.join(f)))
-            .output()
-            .expect("runs snarkjs");
-        (o.status.success(), stdout(&o))
+        let files = ["verification_key.json", "public.json", "proof.json"].map(|f| out.join(f));
+        node_tools::snarkjs(&[Path::new("groth16"), Path::new("verify"), &files[0], &files[1], &files[2]])
     };
     let (ok, text) = verify();
     assert!(ok && text.contains("OK!"), "snarkjs refused an honest proof: {text}");
@@ -158,7 +152,7 @@ fn independent_verifiers_accept_exported_proofs() {
         files.push(path);
     }
     let o = Command::new(&node)
-        .arg(root.join("tools/node/evm-verify.mjs"))
+        .arg(node_tools::script("evm-verify.mjs"))
         .arg(sol.join("DdcStorageVerifier.sol"))
         .args(&files)
         .output()
@@ -172,4 +166,196 @@ fn independent_verifiers_accept_exported_proofs() {
         assert_eq!(r["valid"], false, "the EVM accepted a tampered proof: {r}");
     }
     eprintln!("EVM verification of an honest proof: {} gas", results[0]["gas"]);
+
+    // The same bytecode in revm, another EVM, whose BN254 precompiles are substrate-bn's (not
+    // arkworks', which our prover uses), with an explicit gas limit: a pairing check starved of
+    // gas makes the verifier return false rather than revert.
+    let o = Command::new(&node)
+        .arg(node_tools::script("evm-verify.mjs"))
+        .arg(sol.join("DdcStorageVerifier.sol"))
+        .arg("--bytecode")
+        .output()
+        .expect("runs evm-verify.mjs");
+    assert!(o.status.success(), "solc: {}", String::from_utf8_lossy(&o.stderr));
+    let compiled: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let init = hex::decode(compiled["bytecode"].as_str().unwrap()).unwrap();
+    let selector = hex::decode(compiled["selector"].as_str().unwrap()).unwrap();
+    for (i, file) in files.iter().enumerate() {
+        let cd: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+        let (ok, output, gas) = revm_call(&init, &evm_calldata(&selector, &cd), 1_000_000);
+        assert!(ok, "{}: the call failed", file.display());
+        let valid = output.len() == 32 && output[31] == 1 && output[..31].iter().all(|b| *b == 0);
+        assert_eq!(valid, i == 0, "revm on {}: {output:?}", file.display());
+        if i == 0 {
+            assert_eq!(serde_json::json!(gas), results[0]["gas"], "revm and anvil charge the same gas");
+            eprintln!("revm verification of an honest proof: {gas} gas");
+        }
+    }
+    let cd: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let (_, output, _) = revm_call(&init, &evm_calldata(&selector, &cd), 60_000);
+    assert!(output.iter().all(|b| *b == 0), "a starved honest call does not verify");
+}
+
+/// `verifyProof(uint256[2],uint256[4],uint256[2],uint256[3])` calldata: static ABI, one word per
+/// number.
+fn evm_calldata(selector: &[u8], cd: &serde_json::Value) -> Vec<u8> {
+    let mut data = selector.to_vec();
+    for key in ["a", "b", "c", "input"] {
+        for n in cd[key].as_array().unwrap() {
+            let n: num_bigint_dec::Dec = n.as_str().unwrap().parse().unwrap();
+            data.extend_from_slice(&n.0);
+        }
+    }
+    data
+}
+
+/// A decimal string as a 32-byte big-endian word.
+mod num_bigint_dec {
+    pub struct Dec(pub [u8; 32]);
+    impl std::str::FromStr for Dec {
+        type Err = String;
+        fn from_str(s: &str) -> Result<Self, String> {
+            let mut w = [0u8; 32];
+            for d in s.bytes() {
+                let mut carry = (d as char).to_digit(10).ok_or("not decimal")?;
+                for b in w.iter_mut().rev() {
+                    let x = *b as u32 * 10 + carry;
+                    *b = x as u8;
+                    carry = x >> 8;
+                }
+                if carry != 0 {
+                    return Err("over 256 bits".into());
+                }
+            }
+            Ok(Dec(w))
+        }
+    }
+}
+
+/// Deploys `init` in a fresh revm and calls it with `data` as a transaction of `gas` gas;
+/// returns (success, output, gas used by the transaction).
+fn revm_call(init: &[u8], data: &[u8], gas: u64) -> (bool, Vec<u8>, u64) {
+    use revm::context::{Context, TxEnv};
+    use revm::database::CacheDB;
+    use revm::database_interface::EmptyDB;
+    use revm::primitives::{address, Address, Bytes, TxKind};
+    use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
+    const CALLER: Address = address!("0x1000000000000000000000000000000000000001");
+    let mut evm = Context::mainnet().with_db(CacheDB::<EmptyDB>::default()).build_mainnet();
+    let tx = |kind, data: &[u8], gas, nonce| {
+        TxEnv::builder()
+            .caller(CALLER)
+            .kind(kind)
+            .data(Bytes::copy_from_slice(data))
+            .gas_limit(gas)
+            .gas_price(0)
+            .nonce(nonce)
+            .build()
+            .expect("a legacy transaction")
+    };
+    let deployed = evm.transact_commit(tx(TxKind::Create, init, 10_000_000, 0)).expect("deploys");
+    let contract = deployed.created_address().expect("a contract address");
+    let r = evm.transact(tx(TxKind::Call(contract), data, gas, 1)).expect("executes").result;
+    (r.is_success(), r.output().map(|b| b.to_vec()).unwrap_or_default(), r.tx_gas_used())
+}
+
+/// A whole ceremony through `ddc ceremony` for the smallest shape: phase 1 with two
+/// participants, one of them air-gapped (challenge/response), and a beacon; phase 2 with three
+/// participants and a beacon; `finalize` writes keys that are not INSECURE and that
+/// `prove-file` and `verify` use; snarkjs checks both ceremony files.
+#[test]
+fn a_ceremony_makes_keys_that_prove_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let run = |args: &[&str]| -> String {
+        let o = ddc(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o)
+    };
+    let shape = ["--depth", "2", "--challenges", "1", "--chunk-bytes", "32"];
+    let beacon = ["--hash", "00112233445566778899aabbccddeeff", "--iterations-exp", "10", "--name", "beacon"];
+
+    run(&["ceremony", "phase1", "new", "--power", "11", "--out", &d("0.ptau")]);
+    let alice = run(&["ceremony", "phase1", "contribute", &d("0.ptau"), "--out", &d("1.ptau"), "--name", "alice"]);
+    run(&["ceremony", "phase1", "export-challenge", &d("1.ptau"), "--out", &d("challenge")]);
+    let bob = run(&["ceremony", "phase1", "respond", &d("challenge"), "--out", &d("response"), "--entropy", "bob"]);
+    run(&[
+        "ceremony",
+        "phase1",
+        "import-response",
+        &d("1.ptau"),
+        "--response",
+        &d("response"),
+        "--out",
+        &d("2.ptau"),
+        "--name",
+        "bob",
+    ]);
+    run(&[&["ceremony", "phase1", "beacon", &d("2.ptau"), "--out", &d("3.ptau")][..], &beacon].concat());
+    run(&["ceremony", "phase1", "prepare", &d("3.ptau"), "--out", &d("final.ptau")]);
+    let listed = run(&["ceremony", "phase1", "verify", &d("final.ptau")]);
+    // Each participant finds the hash they were shown.
+    let hash_of = |out: &str| out.lines().skip(1).take(4).map(str::trim).collect::<Vec<_>>().join("\n");
+    for (who, out) in [("alice", &alice), ("bob", &bob)] {
+        assert!(listed.contains(&format!("{who}\n")) && listed.contains(&hash_of(out)), "{who} not listed: {listed}");
+    }
+
+    run(&[&["export", "r1cs", "--out", &d("circuit.r1cs")][..], &shape].concat());
+    run(&[
+        "ceremony",
+        "phase2",
+        "setup",
+        "--r1cs",
+        &d("circuit.r1cs"),
+        "--ptau",
+        &d("final.ptau"),
+        "--out",
+        &d("0.zkey"),
+    ]);
+    for (i, who) in ["alice", "bob", "carol"].into_iter().enumerate() {
+        let (from, to) = (d(&format!("{i}.zkey")), d(&format!("{}.zkey", i + 1)));
+        run(&["ceremony", "phase2", "contribute", &from, "--out", &to, "--name", who, "--entropy", who]);
+    }
+    run(&[&["ceremony", "phase2", "beacon", &d("3.zkey"), "--out", &d("final.zkey")][..], &beacon].concat());
+    let (ok, out) = node_tools::snarkjs(&["powersoftau".into(), "verify".into(), d("final.ptau")]);
+    assert!(ok && out.contains("Powers of Tau Ok!"), "{out}");
+    let (ok, out) =
+        node_tools::snarkjs(&["zkey".into(), "verify".into(), d("circuit.r1cs"), d("final.ptau"), d("final.zkey")]);
+    assert!(ok && out.contains("ZKey Ok!"), "{out}");
+
+    let keys = d("keys");
+    let fin = [
+        &["ceremony", "finalize", "--zkey", &d("final.zkey"), "--r1cs", &d("circuit.r1cs")][..],
+        &["--ptau", &d("final.ptau"), "--keys", &keys],
+        &shape,
+    ]
+    .concat();
+    let printed = run(&fin);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("keys/storage-d2-a8-k1-c32.manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["insecure"], false);
+    assert!(printed.contains(manifest["vk_sha256"].as_str().unwrap()), "{printed}");
+    assert!(manifest["origin"].as_str().unwrap().starts_with("ceremony: zkey sha256"));
+
+    std::fs::write(d("data.bin"), (0..150u32).map(|i| (i * 7) as u8).collect::<Vec<_>>()).unwrap();
+    let seed = "2a".repeat(32);
+    let proved = run(&[
+        &["prove-file", &d("data.bin"), "--keys", &keys, "--seed", &seed, "--out", &d("proof.json")][..],
+        &shape,
+    ]
+    .concat());
+    assert!(!proved.contains("INSECURE"), "{proved}");
+    run(&["verify", &d("proof.json"), "--keys", &keys, "--file", &d("data.bin")]);
+
+    // The circuit of another shape is refused at finalize.
+    run(&["export", "r1cs", "--depth", "3", "--challenges", "1", "--chunk-bytes", "32", "--out", &d("other.r1cs")]);
+    let fin_other = [
+        &["ceremony", "finalize", "--zkey", &d("final.zkey"), "--r1cs", &d("other.r1cs")][..],
+        &["--ptau", &d("final.ptau"), "--keys", &d("k2")],
+        &shape,
+    ]
+    .concat();
+    let o = ddc(&fin_other);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("is not the circuit of shape"));
 }

@@ -4,6 +4,8 @@
 // transaction (21,000 and the calldata included).
 //
 //   node evm-verify.mjs Verifier.sol calldata.json [more.json ...]
+//   node evm-verify.mjs Verifier.sol --bytecode
+// The second form only compiles, and prints {"bytecode", "selector"} (hex) for other EVMs.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,6 +38,11 @@ if (errors.length) {
 const [contract] = Object.values(output.contracts['Verifier.sol']);
 const selector = contract.evm.methodIdentifiers[SIGNATURE];
 if (!selector) throw new Error(`the contract has no ${SIGNATURE}`);
+
+if (calldataFiles[0] === '--bytecode') {
+  console.log(JSON.stringify({ bytecode: contract.evm.bytecode.object, selector }));
+  process.exit(0);
+}
 
 const port = 20000 + Math.floor(Math.random() * 30000);
 const anvil = spawn(anvilBin, ['--port', String(port), '--silent'], { stdio: 'ignore' });

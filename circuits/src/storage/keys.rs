@@ -78,14 +78,23 @@ pub fn dev_keys(params: &StorageParams) -> Result<ProvingKey<Bn254>, KeyError> {
     Ok(generate_keys(params, &mut ChaCha20Rng::from_seed(seed))?)
 }
 
+/// Where a key comes from.
+pub enum Origin {
+    /// [`dev_keys`]: INSECURE.
+    Dev,
+    /// A multi-party ceremony; the text says which (the final zkey's hash, the contributions).
+    Ceremony(String),
+}
+
 /// Writes the key files of `pk` into `dir`; returns the manifest.
 pub fn write_keys(
     dir: &Path,
     params: &StorageParams,
     pk: &ProvingKey<Bn254>,
-    insecure: bool,
+    origin: Origin,
     constraints: usize,
 ) -> Result<Manifest, KeyError> {
+    let insecure = matches!(origin, Origin::Dev);
     fs::create_dir_all(dir).map_err(io(dir))?;
     let label = if insecure { ".INSECURE" } else { "" };
     let pk_file = format!("storage-{}{label}.pk", params.name());
@@ -98,10 +107,9 @@ pub fn write_keys(
     let manifest = Manifest {
         params: *params,
         insecure,
-        origin: if insecure {
-            format!("INSECURE development setup from public seed {INSECURE_DEV_SEED:?}")
-        } else {
-            "ceremony".into()
+        origin: match origin {
+            Origin::Dev => format!("INSECURE development setup from public seed {INSECURE_DEV_SEED:?}"),
+            Origin::Ceremony(what) => what,
         },
         pk_sha256: sha256_hex(&pk_bytes),
         vk_sha256: hex::encode(vk_hash(&vk_bytes)),
@@ -119,7 +127,7 @@ pub fn write_dev_keys(dir: &Path, params: &StorageParams) -> Result<Manifest, Ke
     tracing::warn!(dir = %dir.display(), "generating INSECURE development keys from the public seed {INSECURE_DEV_SEED:?}");
     let constraints = super::compound::circuit_info(params)?.constraints;
     let pk = dev_keys(params)?;
-    write_keys(dir, params, &pk, true, constraints)
+    write_keys(dir, params, &pk, Origin::Dev, constraints)
 }
 
 pub fn read_manifest(dir: &Path, params: &StorageParams) -> Result<Manifest, KeyError> {

@@ -1,3 +1,4 @@
+pub mod ceremony;
 pub mod chain;
 pub mod circuit;
 pub mod daemon;
