@@ -5,7 +5,7 @@ use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
 use ddc_primitives::ids::{BucketId, ClusterId, NodeId, VNodeIndex};
 use ddc_verifier_contract::logic::{BucketStatus, Error as ContractError};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ pub struct NodeParams {
 }
 
 /// A bucket's on-chain params (JSON); an empty string means the defaults.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketParams {
     /// Replicas per object (R), capped at the cluster's vnode count.
     #[serde(default = "default_replication")]
@@ -24,6 +24,13 @@ pub struct BucketParams {
     /// Anyone may read the bucket's objects without signing.
     #[serde(default)]
     pub public_read: bool,
+    /// Accounts (hex) that may read with signed requests: those objects are shared with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readers: Vec<String>,
+    /// Accounts' (hex) X25519 encryption public keys (hex): data keys are wrapped to them, and
+    /// a reader trusts a wrap only from a key published here for the owner or a writer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub encryption_keys: BTreeMap<String, String>,
 }
 
 fn default_replication() -> u32 {
@@ -32,11 +39,34 @@ fn default_replication() -> u32 {
 
 impl Default for BucketParams {
     fn default() -> Self {
-        Self { replication: default_replication(), public_read: false }
+        Self {
+            replication: default_replication(),
+            public_read: false,
+            readers: Vec::new(),
+            encryption_keys: BTreeMap::new(),
+        }
     }
 }
 
+/// An account as bucket params name it: lowercase hex of its 32 bytes.
+pub fn account_hex(account: &AccountId) -> String {
+    hex::encode(<AccountId as AsRef<[u8; 32]>>::as_ref(account))
+}
+
 impl BucketParams {
+    pub fn is_reader(&self, account: &AccountId) -> bool {
+        let hex = account_hex(account);
+        self.readers.iter().any(|r| r.trim_start_matches("0x").eq_ignore_ascii_case(&hex))
+    }
+
+    /// `account`'s published encryption key.
+    pub fn encryption_key(&self, account: &AccountId) -> Option<[u8; 32]> {
+        let hex = account_hex(account);
+        let (_, key) =
+            self.encryption_keys.iter().find(|(a, _)| a.trim_start_matches("0x").eq_ignore_ascii_case(&hex))?;
+        hex::decode(key.trim_start_matches("0x")).ok()?.try_into().ok()
+    }
+
     pub fn parse(params: &str) -> Self {
         if params.trim().is_empty() {
             return Self::default();
@@ -98,7 +128,7 @@ impl Bucket {
         &self.status.bucket.owner_id == account || self.status.writer_ids.contains(account)
     }
     pub fn may_read(&self, account: Option<&AccountId>) -> bool {
-        self.params.public_read || account.is_some_and(|a| self.may_write(a))
+        self.params.public_read || account.is_some_and(|a| self.may_write(a) || self.params.is_reader(a))
     }
 }
 

@@ -94,7 +94,8 @@ pub fn bucket(args: UserArgs, command: BucketCommand) -> anyhow::Result<ExitCode
         let chain = chain(&args).await?;
         match command {
             BucketCommand::Create { cluster, replication, public_read, deposit } => {
-                let params = serde_json::to_string(&BucketParams { replication, public_read })?;
+                let params =
+                    serde_json::to_string(&BucketParams { replication, public_read, ..BucketParams::default() })?;
                 let id = chain.bucket_create(params, cluster).await?;
                 if deposit > 0 {
                     chain.act::<_, ()>(deposit, "account_deposit", ()).await?;

@@ -1,5 +1,11 @@
 //! A user's client of the node API: signed puts, gets, listings and deletes, streaming both ways
-//! so memory stays flat for any object size. The `ddc` CLI and the tests use it.
+//! so memory stays flat for any object size; [`secure`] adds client-side encryption and
+//! sharing on top. The `ddc` CLI and the tests use it; app developers use it from Rust.
+
+pub mod envelope;
+pub mod names;
+pub mod secure;
+pub mod wrap;
 
 use crate::auth::{RequestAuth, EMPTY_SHA256};
 use crate::receipt;
@@ -121,8 +127,25 @@ impl ObjectClient {
             hasher.update(&buf[..n]);
         }
         let f = tokio::fs::File::open(file).await.map_err(io)?;
+        self.put_stream(bucket, key, hasher.finalize().into(), len, tokio_util::io::ReaderStream::new(f), progress)
+            .await
+    }
+
+    /// Uploads `len` bytes of content `sha` from `stream`; `progress` gets the bytes sent.
+    pub async fn put_stream<S>(
+        &self,
+        bucket: BucketId,
+        key: &str,
+        sha: [u8; 32],
+        len: u64,
+        stream: S,
+        progress: impl Fn(u64) + Send + Sync + 'static,
+    ) -> Result<WriteReceipt, ClientError>
+    where
+        S: futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
+    {
         let mut sent = 0u64;
-        let stream = tokio_util::io::ReaderStream::new(f).map(move |piece| {
+        let stream = stream.map(move |piece| {
             if let Ok(p) = &piece {
                 sent += p.len() as u64;
                 progress(sent);
@@ -130,7 +153,7 @@ impl ObjectClient {
             piece
         });
         let req = self
-            .write(reqwest::Method::PUT, bucket, key, Some(hasher.finalize().into()))
+            .write(reqwest::Method::PUT, bucket, key, Some(sha))
             .header(reqwest::header::CONTENT_LENGTH, len)
             .body(reqwest::Body::wrap_stream(stream));
         json(self.send(req).await?).await
