@@ -112,7 +112,7 @@ enum Command {
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
-    /// Upload a file into a bucket.
+    /// Upload a file into a bucket, encrypted on this machine (docs/encryption.md).
     Put {
         file: PathBuf,
         #[arg(long)]
@@ -120,23 +120,70 @@ enum Command {
         /// Object key (default: the file's name).
         #[arg(long)]
         key: Option<String>,
+        /// Store the file as is: every node (and anyone it leaks to) can read it.
+        #[arg(long)]
+        plain: bool,
+        /// Encrypt the key too: nodes see `~` and random-looking text; `get` finds it by name.
+        #[arg(long, conflicts_with = "plain")]
+        encrypt_name: bool,
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
-    /// Download an object (to stdout without --out).
+    /// Download and decrypt an object (to stdout without --out).
     Get {
         bucket: u32,
         key: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The object was stored with --plain: download it as is.
+        #[arg(long)]
+        plain: bool,
+        /// Only bytes START..END of the (decrypted) object.
+        #[arg(long, value_parser = commands::objects::parse_range)]
+        range: Option<(u64, u64)>,
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
-    /// List a bucket's objects.
+    /// List a bucket's objects (names you encrypted are shown decrypted).
     Ls {
         bucket: u32,
         #[arg(long, default_value = "")]
         prefix: String,
+        /// Also list the sharing grants under `.ddc/`.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Let another account read an encrypted object: wraps its data key to their encryption
+    /// key (and to that of every later write) and adds them to the bucket's readers.
+    Share {
+        bucket: u32,
+        key: String,
+        /// The account: SS58, 0x hex, or `//Name` for a development account.
+        #[arg(long)]
+        to: String,
+        /// Their encryption public key, as `ddc whoami` prints it; needed once per bucket.
+        #[arg(long)]
+        to_key: Option<String>,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Stop sharing an object: later writes are not readable by the account (what it already
+    /// downloaded, it keeps).
+    Unshare {
+        bucket: u32,
+        key: String,
+        #[arg(long)]
+        from: String,
+        /// Also remove the account from the bucket's readers.
+        #[arg(long)]
+        revoke_read: bool,
+        #[command(flatten)]
+        user: commands::objects::UserArgs,
+    },
+    /// Print your account and the encryption public key others share to.
+    Whoami {
         #[command(flatten)]
         user: commands::objects::UserArgs,
     },
@@ -413,9 +460,18 @@ fn main() -> ExitCode {
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Node(args) => commands::node::run(args),
         Command::Bucket { command, user } => commands::objects::bucket(user, command),
-        Command::Put { file, bucket, key, user } => commands::objects::put(user, file, bucket, key),
-        Command::Get { bucket, key, out, user } => commands::objects::get(user, bucket, key, out),
-        Command::Ls { bucket, prefix, user } => commands::objects::ls(user, bucket, prefix),
+        Command::Put { file, bucket, key, plain, encrypt_name, user } => {
+            commands::objects::put(user, file, bucket, key, plain, encrypt_name)
+        }
+        Command::Get { bucket, key, out, plain, range, user } => {
+            commands::objects::get(user, bucket, key, out, plain, range)
+        }
+        Command::Ls { bucket, prefix, all, user } => commands::objects::ls(user, bucket, prefix, all),
+        Command::Share { bucket, key, to, to_key, user } => commands::sharing::share(user, bucket, key, to, to_key),
+        Command::Unshare { bucket, key, from, revoke_read, user } => {
+            commands::sharing::unshare(user, bucket, key, from, revoke_read)
+        }
+        Command::Whoami { user } => commands::sharing::whoami(user),
         Command::Rm { bucket, key, user } => commands::objects::rm(user, bucket, key),
         Command::Receipts { command, user } => commands::objects::receipts(user, command),
         Command::Validator(args) => commands::validator::run(args),

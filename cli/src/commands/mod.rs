@@ -10,5 +10,6 @@ pub mod objects;
 pub mod proof_file;
 pub mod prove;
 pub mod setup;
+pub mod sharing;
 pub mod validator;
 pub mod verify;

@@ -6,15 +6,20 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ddc_chain::embedded::EmbeddedClient;
 use ddc_chain::{ChainClient, Ddc, Signer};
-use ddc_prover::client::ObjectClient;
+use ddc_prover::client::envelope::EnvelopeError;
+use ddc_prover::client::names::MARK;
+use ddc_prover::client::secure::{BucketKeys, SecureClient, SecureError, GRANTS};
+use ddc_prover::client::{ClientError, ObjectClient};
 use ddc_prover::receipt_store::{audit, ReceiptStore};
 use ddc_prover::server::objects::WriteReceipt;
-use ddc_prover::view::{BucketParams, ChainView};
+use ddc_prover::view::{account_hex, BucketParams, ChainView};
 use ddc_verifier_contract::logic::Phase;
+use indicatif::ProgressBar;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 
 #[derive(Args, Clone)]
 pub struct UserArgs {
@@ -73,7 +78,7 @@ pub enum BucketCommand {
     Info { bucket: u32 },
 }
 
-fn signer(args: &UserArgs) -> anyhow::Result<Signer> {
+pub(crate) fn signer(args: &UserArgs) -> anyhow::Result<Signer> {
     let key = args.key.as_deref().context("set --key or DDC_KEY to your secret key URI")?;
     if key.starts_with("//") {
         eprintln!("note: {key} is an INSECURE development key");
@@ -81,11 +86,11 @@ fn signer(args: &UserArgs) -> anyhow::Result<Signer> {
     Signer::from_uri(key).context("--key")
 }
 
-async fn chain(args: &UserArgs) -> anyhow::Result<EmbeddedClient> {
+pub(crate) async fn chain(args: &UserArgs) -> anyhow::Result<EmbeddedClient> {
     EmbeddedClient::connect(&args.chain, signer(args)?).await.with_context(|| format!("connecting to {}", args.chain))
 }
 
-fn block_on<T>(f: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+pub(crate) fn block_on<T>(f: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
     tokio::runtime::Runtime::new()?.block_on(f)
 }
 
@@ -152,7 +157,7 @@ fn store(args: &UserArgs) -> anyhow::Result<ReceiptStore> {
 }
 
 /// Keeps a write's receipts before the write is reported done.
-fn keep(args: &UserArgs, receipt: &WriteReceipt) -> anyhow::Result<usize> {
+pub(crate) fn keep(args: &UserArgs, receipt: &WriteReceipt) -> anyhow::Result<usize> {
     let signed: Vec<_> = receipt.replicas.iter().filter_map(|r| r.receipt).collect();
     let store = store(args)?;
     store
@@ -206,62 +211,176 @@ pub fn receipts(args: UserArgs, command: ReceiptsCommand) -> anyhow::Result<Exit
     }
 }
 
-pub fn put(args: UserArgs, file: PathBuf, bucket: u32, key: Option<String>) -> anyhow::Result<ExitCode> {
+pub fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    let (a, b) = text.split_once("..").ok_or("a range is START..END (END excluded)")?;
+    let (a, b) = (a.parse::<u64>().map_err(|e| e.to_string())?, b.parse::<u64>().map_err(|e| e.to_string())?);
+    if a >= b {
+        return Err(format!("{text}: START must be below END"));
+    }
+    Ok((a, b))
+}
+
+/// The user's encrypting client of a node that serves `bucket`.
+pub(crate) async fn secure(args: &UserArgs, bucket: u32) -> anyhow::Result<SecureClient> {
+    Ok(SecureClient::new(objects(args, bucket).await?, &signer(args)?))
+}
+
+/// What the bucket publishes for encryption (owner, writers, readers, keys), from the chain.
+pub(crate) async fn bucket_keys(args: &UserArgs, bucket: u32) -> anyhow::Result<BucketKeys> {
+    Ok(BucketKeys::new(&chain(args).await?.bucket_get(bucket).await?))
+}
+
+/// The stored key of `name`: itself, or its encrypted form when only that exists.
+pub(crate) async fn resolve(client: &SecureClient, bucket: u32, name: &str) -> anyhow::Result<String> {
+    let sealed = client.stored_key(bucket, name, true);
+    if name.starts_with(MARK) {
+        return Ok(name.to_string());
+    }
+    match client.header(bucket, name).await {
+        Err(SecureError::Client(ClientError::Api { status: 404, .. })) => match client.header(bucket, &sealed).await {
+            Err(SecureError::Client(ClientError::Api { status: 404, .. })) => Ok(name.to_string()),
+            _ => Ok(sealed),
+        },
+        _ => Ok(name.to_string()),
+    }
+}
+
+pub fn put(
+    args: UserArgs,
+    file: PathBuf,
+    bucket: u32,
+    key: Option<String>,
+    plain: bool,
+    encrypt_name: bool,
+) -> anyhow::Result<ExitCode> {
     let key = match key {
         Some(k) => k,
         None => file.file_name().context("FILE has no name; pass --key")?.to_string_lossy().into_owned(),
     };
     block_on(async move {
-        let client = objects(&args, bucket).await?;
         let len = std::fs::metadata(&file).with_context(|| format!("{}", file.display()))?.len();
-        let bar = bytes(len, "uploading");
+        let bar = bytes(len, if plain { "uploading" } else { "encrypting and uploading" });
         let b = bar.clone();
-        let receipt = client.put_file(bucket, &key, &file, move |n| b.set_position(n)).await?;
+        let progress = move |n| b.set_position(n);
+        let (stored, receipt, shared) = if plain {
+            (key.clone(), objects(&args, bucket).await?.put_file(bucket, &key, &file, progress).await?, vec![])
+        } else {
+            let client = secure(&args, bucket).await?;
+            let keys = bucket_keys(&args, bucket).await?;
+            let stored = client.stored_key(bucket, &key, encrypt_name);
+            bar.set_length(ddc_prover::client::envelope::ciphertext_len(len));
+            let (receipt, shared) = client.put_file(bucket, &stored, &file, Some(&keys), progress).await?;
+            (stored, receipt, shared)
+        };
         bar.finish_and_clear();
         let durable = receipt.replicas.iter().filter(|r| r.durable).count();
         let kept = keep(&args, &receipt)?;
+        let how = if plain { "in plain text".to_string() } else { format!("encrypted, {} stored bytes", receipt.len) };
         println!(
-            "{bucket}/{key}: {} bytes, version {}, {durable}/{} replicas durable, {kept} receipts kept",
-            receipt.len,
+            "{bucket}/{key}: {len} bytes {how}, version {}, {durable}/{} replicas durable, {kept} receipts kept",
             receipt.version,
             receipt.replicas.len()
         );
+        if stored != key {
+            println!("stored as {stored}");
+        }
+        for a in shared {
+            println!("re-shared with {}", account_hex(&a));
+        }
         Ok(ExitCode::SUCCESS)
     })
 }
 
-pub fn get(args: UserArgs, bucket: u32, key: String, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn get(
+    args: UserArgs,
+    bucket: u32,
+    key: String,
+    out: Option<PathBuf>,
+    plain: bool,
+    range: Option<(u64, u64)>,
+) -> anyhow::Result<ExitCode> {
     block_on(async move {
-        let client = objects(&args, bucket).await?;
+        let client = secure(&args, bucket).await?;
+        let stored = if plain { key.clone() } else { resolve(&client, bucket, &key).await? };
+        // Shared objects need the bucket's published keys; one's own do not.
+        let keys = if plain { None } else { bucket_keys(&args, bucket).await.ok() };
+        let fetch = Fetch { client: &client, bucket, key: &key, stored: &stored, keys: keys.as_ref(), plain, range };
         let n = match &out {
             Some(path) => {
                 let tmp = path.with_extension("part");
                 let mut file = tokio::fs::File::create(&tmp).await.with_context(|| tmp.display().to_string())?;
-                let bar = bytes(0, "downloading");
-                let n = client
-                    .get_to(bucket, &key, &mut file, |n, total| {
-                        if let Some(t) = total {
-                            bar.set_length(t);
-                        }
-                        bar.set_position(n)
-                    })
-                    .await?;
+                let bar = bytes(0, if plain { "downloading" } else { "downloading and decrypting" });
+                let n = match fetch.to(&mut file, Some(bar.clone())).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        drop(file);
+                        let _ = tokio::fs::remove_file(&tmp).await;
+                        return Err(e);
+                    }
+                };
                 file.sync_all().await?;
                 tokio::fs::rename(&tmp, path).await?;
                 bar.finish_and_clear();
                 n
             }
-            None => client.get_to(bucket, &key, &mut tokio::io::stdout(), |_, _| {}).await?,
+            None => fetch.to(&mut tokio::io::stdout(), None).await?,
         };
-        eprintln!("{bucket}/{key}: {n} bytes");
+        eprintln!("{bucket}/{key}: {n} bytes{}", if plain { "" } else { ", decrypted" });
         Ok(ExitCode::SUCCESS)
     })
 }
 
-pub fn ls(args: UserArgs, bucket: u32, prefix: String) -> anyhow::Result<ExitCode> {
+/// One download: decrypted (or `plain`), whole or a `range`.
+struct Fetch<'a> {
+    client: &'a SecureClient,
+    bucket: u32,
+    key: &'a str,
+    stored: &'a str,
+    keys: Option<&'a BucketKeys>,
+    plain: bool,
+    range: Option<(u64, u64)>,
+}
+
+impl Fetch<'_> {
+    async fn to<W: tokio::io::AsyncWrite + Unpin>(&self, out: &mut W, bar: Option<ProgressBar>) -> anyhow::Result<u64> {
+        let progress = move |n, total: Option<u64>| {
+            if let (Some(bar), Some(t)) = (&bar, total) {
+                bar.set_length(t);
+                bar.set_position(n);
+            }
+        };
+        let (client, bucket, stored) = (self.client, self.bucket, self.stored);
+        if self.plain {
+            return Ok(match self.range {
+                None => client.objects.get_to(bucket, stored, out, progress).await?,
+                Some(r) => {
+                    let data = client.objects.get(bucket, stored, Some(r)).await?.bytes().await?;
+                    out.write_all(&data).await?;
+                    out.flush().await?;
+                    data.len() as u64
+                }
+            });
+        }
+        match client.get_to(bucket, stored, self.range, self.keys, out, progress).await {
+            Err(SecureError::Envelope(EnvelopeError::NotEncrypted)) => {
+                bail!("{bucket}/{} was stored in plain text: add --plain to download it as is", self.key)
+            }
+            r => Ok(r?),
+        }
+    }
+}
+
+pub fn ls(args: UserArgs, bucket: u32, prefix: String, all: bool) -> anyhow::Result<ExitCode> {
     block_on(async move {
-        for o in objects(&args, bucket).await?.list(bucket, &prefix).await?.objects {
-            println!("{:>12}  {}  {}", o.len, o.version, o.key);
+        let client = secure(&args, bucket).await?;
+        for o in client.objects.list(bucket, &prefix).await?.objects {
+            if o.key.starts_with(GRANTS) && !all {
+                continue;
+            }
+            match client.name_of(bucket, &o.key) {
+                Some(name) => println!("{:>12}  {}  {name}  (stored as {})", o.len, o.version, o.key),
+                None => println!("{:>12}  {}  {}", o.len, o.version, o.key),
+            }
         }
         Ok(ExitCode::SUCCESS)
     })

@@ -50,6 +50,11 @@ pub enum EnvelopeError {
     UntrustedSender(String),
 }
 
+/// The stored length of a `plaintext_len`-byte object in the default chunk size.
+pub fn ciphertext_len(plaintext_len: u64) -> u64 {
+    Header::new(plaintext_len, [0; 16], Wrap::default()).ciphertext_len()
+}
+
 /// What ties an object's ciphertext to its place: the bucket and the key it is stored under.
 pub fn object_binding(bucket: BucketId, stored_key: &str) -> [u8; 32] {
     let mut h = Sha256::new();

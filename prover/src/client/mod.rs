@@ -183,11 +183,11 @@ impl ObjectClient {
     }
 
     /// Streams an object into `out`; returns its length.
-    pub async fn get_to(
+    pub async fn get_to<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         bucket: BucketId,
         key: &str,
-        out: &mut (impl AsyncWrite + Unpin),
+        out: &mut W,
         progress: impl Fn(u64, Option<u64>),
     ) -> Result<u64, ClientError> {
         let mut resp = self.get(bucket, key, None).await?;

@@ -225,13 +225,13 @@ impl SecureClient {
 
     /// Downloads and decrypts the object, or plaintext `range` `[a, b)` of it, into `out`;
     /// returns the plaintext length written.
-    pub async fn get_to(
+    pub async fn get_to<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         bucket: BucketId,
         stored: &str,
         range: Option<(u64, u64)>,
         keys: Option<&BucketKeys>,
-        out: &mut (impl AsyncWrite + Unpin),
+        out: &mut W,
         progress: impl Fn(u64, Option<u64>),
     ) -> Result<u64, SecureError> {
         let header = self.header(bucket, stored).await?;
