@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 bash scripts/build-contract.sh
 bash scripts/build-runtime.sh
+bash scripts/build-webapp.sh --check
 cargo test --workspace --locked --no-fail-fast "$@"

@@ -16,6 +16,8 @@ use tokio_util::sync::CancellationToken;
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Urls {
     pub dashboard: String,
+    /// The web app: upload, list and download, encrypted and signed in the browser.
+    pub app: String,
     pub report: String,
     pub chain: String,
     pub nodes: Vec<String>,
@@ -63,10 +65,17 @@ pub async fn run(
         listener.local_addr().map_err(|source| DevnetError::Io { what: "dashboard address".into(), source })?
     );
     let web_stop = CancellationToken::new();
-    let (app, shutdown) = (dashboard::router(report.clone()), web_stop.clone().cancelled_owned());
+    let app_config = dashboard::AppConfig {
+        nodes: net.nodes.iter().map(|n| n.url.clone()).collect(),
+        bucket: net.bucket_id,
+        user: USER.to_string(),
+        accounts: ddc_chain::keys::DEV_ACCOUNTS.iter().map(|a| a.to_string()).collect(),
+    };
+    let (app, shutdown) = (dashboard::router(report.clone(), app_config), web_stop.clone().cancelled_owned());
     let web = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
     let urls = Urls {
         report: format!("{dashboard_url}api/report"),
+        app: format!("{dashboard_url}app"),
         dashboard: dashboard_url,
         chain: net.chain_url.clone(),
         nodes: net.nodes.iter().map(|n| n.url.clone()).collect(),

@@ -170,6 +170,7 @@ pub fn run_devnet(args: DevnetArgs) -> anyhow::Result<ExitCode> {
                 let out: &mut dyn Write = if json { &mut err } else { &mut std_out };
                 let _ = writeln!(out, "DDC devnet is running (INSECURE development keys and accounts).");
                 let _ = writeln!(out, "  dashboard:  {}", urls.dashboard);
+                let _ = writeln!(out, "  web app:    {}  (upload, list, download: encrypted in the browser)", urls.app);
                 let _ = writeln!(out, "  report:     {}", urls.report);
                 let _ = writeln!(out, "  chain RPC:  {}", urls.chain);
                 for (i, n) in urls.nodes.iter().enumerate() {

@@ -26,9 +26,10 @@ pub struct UserArgs {
     /// The chain's RPC URL.
     #[arg(long, env = "DDC_CHAIN", default_value = "http://127.0.0.1:9944", global = true)]
     pub chain: String,
-    /// Your secret key URI (sr25519). `//Name` dev keys are INSECURE.
+    /// Your secret key URI (sr25519), as cargo-contract's `--suri`. `//Name` dev keys are
+    /// INSECURE.
     #[arg(long, env = "DDC_KEY", global = true)]
-    pub key: Option<String>,
+    pub suri: Option<String>,
     /// A node of the bucket's cluster; found on the chain when omitted.
     #[arg(long, env = "DDC_NODE_URL", global = true)]
     pub node: Option<String>,
@@ -79,9 +80,10 @@ pub enum BucketCommand {
 }
 
 pub(crate) fn signer(args: &UserArgs) -> anyhow::Result<Signer> {
-    let key = args.key.as_deref().context("set --key or DDC_KEY to your secret key URI")?;
+    let key = args.suri.as_deref().context("set --suri or DDC_KEY to your secret key URI")?;
+    static WARNED: std::sync::Once = std::sync::Once::new();
     if key.starts_with("//") {
-        eprintln!("note: {key} is an INSECURE development key");
+        WARNED.call_once(|| eprintln!("note: {key} is an INSECURE development key"));
     }
     Signer::from_uri(key).context("--key")
 }

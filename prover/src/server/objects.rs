@@ -118,13 +118,19 @@ async fn authorize(
     match (write, account) {
         (true, None) => return Err(ApiError::unauthorized("writes must be signed by the bucket's owner or a writer")),
         (true, Some(a)) if !bucket.may_write(&a) => {
-            return Err(ApiError::forbidden(format!("{a:?} may not write to bucket {id}")))
+            return Err(ApiError::forbidden(format!(
+                "account 0x{} may not write to bucket {id}",
+                crate::view::account_hex(&a)
+            )))
         }
         (false, None) if !bucket.may_read(None) => {
             return Err(ApiError::unauthorized(format!("bucket {id} is private: sign the request")))
         }
         (false, Some(a)) if !bucket.may_read(Some(&a)) => {
-            return Err(ApiError::forbidden(format!("{a:?} may not read bucket {id}")))
+            return Err(ApiError::forbidden(format!(
+                "account 0x{} may not read bucket {id}",
+                crate::view::account_hex(&a)
+            )))
         }
         _ => {}
     }
