@@ -1,6 +1,7 @@
 //! The node's view of the chain: the cluster's topology and the buckets it serves, each cached
 //! for a short time so a request costs no chain round trip while state stays fresh.
 
+use ddc_chain::rpc::{account_from_hex, from_hex};
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
 use ddc_primitives::ids::{BucketId, ClusterId, NodeId, VNodeIndex};
 use ddc_verifier_contract::logic::{BucketStatus, Error as ContractError};
@@ -55,16 +56,13 @@ pub fn account_hex(account: &AccountId) -> String {
 
 impl BucketParams {
     pub fn is_reader(&self, account: &AccountId) -> bool {
-        let hex = account_hex(account);
-        self.readers.iter().any(|r| r.trim_start_matches("0x").eq_ignore_ascii_case(&hex))
+        self.readers.iter().any(|r| account_from_hex(r).as_ref() == Ok(account))
     }
 
     /// `account`'s published encryption key.
     pub fn encryption_key(&self, account: &AccountId) -> Option<[u8; 32]> {
-        let hex = account_hex(account);
-        let (_, key) =
-            self.encryption_keys.iter().find(|(a, _)| a.trim_start_matches("0x").eq_ignore_ascii_case(&hex))?;
-        hex::decode(key.trim_start_matches("0x")).ok()?.try_into().ok()
+        let (_, key) = self.encryption_keys.iter().find(|(a, _)| account_from_hex(a).as_ref() == Ok(account))?;
+        from_hex(key).ok()?.try_into().ok()
     }
 
     pub fn parse(params: &str) -> Self {

@@ -77,8 +77,7 @@ pub fn unshare(args: UserArgs, bucket: u32, key: String, from: String, revoke_re
         if revoke_read {
             let keys = bucket_keys(&args, bucket).await?;
             let mut params = keys.params.clone();
-            let hex = account_hex(&account);
-            params.readers.retain(|r| !r.trim_start_matches("0x").eq_ignore_ascii_case(&hex));
+            params.readers.retain(|r| ddc_chain::rpc::account_from_hex(r).as_ref() != Ok(&account));
             publish(&args, bucket, &keys.params, params).await?;
         }
         println!(

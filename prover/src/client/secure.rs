@@ -14,6 +14,7 @@ use super::{ClientError, ObjectClient};
 use crate::server::objects::WriteReceipt;
 use crate::view::{account_hex, BucketParams};
 use bytes::Bytes;
+use ddc_chain::rpc::account_from_hex;
 use ddc_chain::{AccountId, Signer};
 use ddc_primitives::ids::BucketId;
 use ddc_verifier_contract::logic::BucketStatus;
@@ -174,7 +175,7 @@ impl SecureClient {
         let mut shared = Vec::new();
         let prefix = format!("{GRANTS}{stored}/");
         for o in self.objects.list(bucket, &prefix).await?.objects {
-            let Some(account) = o.key.strip_prefix(&prefix).and_then(parse_account) else { continue };
+            let Some(account) = o.key.strip_prefix(&prefix).and_then(|a| account_from_hex(a).ok()) else { continue };
             let Some(to) = keys.and_then(|k| k.params.encryption_key(&account)) else { continue };
             let wrap = self.key.wrap(dk, &to, &header.wrap_binding(&object_binding(bucket, stored)));
             self.objects.put_bytes(bucket, &grant_key(stored, &account), wrap.to_bytes().to_vec()).await?;
@@ -310,11 +311,6 @@ impl SecureClient {
     pub async fn unshare(&self, bucket: BucketId, stored: &str, from: &AccountId) -> Result<WriteReceipt, SecureError> {
         Ok(self.objects.delete(bucket, &grant_key(stored, from)).await?)
     }
-}
-
-fn parse_account(hex_str: &str) -> Option<AccountId> {
-    let bytes: [u8; 32] = hex::decode(hex_str).ok()?.try_into().ok()?;
-    Some(AccountId::from(bytes))
 }
 
 /// The header, then each chunk sealed as it is read from `file`.
