@@ -2,6 +2,7 @@
 //! formats: `r1cs info` reports our counts, `wtns check` accepts an honest assignment and
 //! refuses one with a tampered chunk.
 
+use crate::node_tools;
 use ddc_circuits::challenge::replica_seed;
 use ddc_circuits::export::iden3::{write_r1cs, write_wtns};
 use ddc_circuits::merkle::MemTree;
@@ -11,8 +12,6 @@ use ddc_circuits::storage::compound::constraint_matrices;
 use ddc_circuits::storage::vanilla;
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::groth16::PublicInputs;
-#[path = "../../tools/node/node_tools.rs"]
-mod node_tools;
 use std::path::{Path, PathBuf};
 
 fn snarkjs(args: &[&Path]) -> String {

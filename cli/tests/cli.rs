@@ -1,7 +1,6 @@
 //! The `ddc` binary as a user runs it.
 
-#[path = "../../tools/node/node_tools.rs"]
-mod node_tools;
+use crate::node_tools;
 use std::path::Path;
 use std::process::{Command, Output};
 

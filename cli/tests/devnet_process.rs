@@ -46,7 +46,9 @@ fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
 ///
 /// Not in the default run: chopsticks interprets the runtime, which interprets the contract, so
 /// a block takes seconds to build and the node's one thread is saturated by the daemons' dry
-/// runs; it passed here in 991 s. `cargo test -p ddc --test devnet_process -- --ignored`.
+/// runs (about 30 distinct contract queries per block, each a fresh interpretation, even with
+/// the launcher's per-block cache answering 80% of them); it passed here in 991 s.
+/// `cargo test -p ddc --test integration on_a_substrate_node -- --ignored`.
 #[test]
 #[ignore = "slow on chopsticks (over 15 min on two cores): run with --ignored"]
 fn on_a_substrate_node_the_faulty_node_is_slashed_and_the_honest_ones_paid() {

@@ -2,9 +2,7 @@
 //! penalised when the seed is fixed, and one that reports an honest node is penalised when the
 //! node rebuts the report with a valid proof.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ddc_chain::{Ddc, Event};
 use ddc_devnet::network::{client, dev_account, PENALTY, VALIDATOR_STAKE};
 use ddc_validator::assignment::assigned;

@@ -2,9 +2,7 @@
 //! seed, nodes prove, validators batch-verify and record the passes on-chain, the epochs are
 //! settled and every provider is paid; the dashboard, in headless Chromium, shows it all.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn honest_epochs_pay_every_node_and_the_dashboard_shows_them() {

@@ -3,11 +3,9 @@
 //! decrypts it; the bytes match. The Rust client then reads the browser's object and finds the
 //! same bytes (one envelope format, two implementations), and the nodes hold only ciphertext.
 
-mod common;
-#[path = "../../tools/node/node_tools.rs"]
-mod node_tools;
+use crate::node_tools;
 
-use common::*;
+use crate::common::*;
 use ddc_chain::Signer;
 use ddc_prover::client::envelope::ciphertext_len;
 use ddc_prover::client::secure::SecureClient;

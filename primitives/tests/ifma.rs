@@ -9,7 +9,7 @@ use ddc_primitives::packing::{leaf_hashes, leaf_hashes_scalar};
 use ddc_primitives::poseidon::{ifma, optimized, permute_reference};
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

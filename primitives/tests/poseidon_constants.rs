@@ -3,7 +3,7 @@
 //! that output, that the constants of widths 2..=13 are circomlib's (via light-poseidon's
 //! independent tables), and that the wide width's round numbers are the reference script's.
 //!
-//! Regenerate with `DDC_REGEN_POSEIDON=1 cargo test -p ddc-primitives --test poseidon_constants`.
+//! Regenerate with `DDC_REGEN_POSEIDON=1 cargo test -p ddc-primitives --test integration poseidon_constants`.
 
 use ark_bn254::Fr;
 use ark_crypto_primitives::sponge::poseidon::find_poseidon_ark_and_mds;

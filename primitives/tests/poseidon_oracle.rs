@@ -8,8 +8,8 @@ use ddc_primitives::packing::{leaf_hash, pack, DEFAULT_CHUNK_BYTES};
 use ddc_primitives::poseidon::{hash, permute, permute_reference, MAX_INPUTS, WIDE};
 use proptest::prelude::*;
 
-mod common;
-use common::circom as oracle;
+use crate::common;
+use crate::common::circom as oracle;
 
 fn reference(inputs: &[Fr]) -> Fr {
     let mut state = vec![Fr::from(0u64)];

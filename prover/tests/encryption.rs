@@ -2,9 +2,7 @@
 //! ranges across chunks, encrypted names, no plaintext on the node's disk, a tampered chunk
 //! refused, sharing, re-sharing of later writes, unsharing, and non-recipients refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ddc_chain::{Ddc, Signer};
 use ddc_circuits::storage::StorageParams;
 use ddc_prover::client::envelope::{ciphertext_len, EnvelopeError};

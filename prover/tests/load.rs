@@ -2,9 +2,7 @@
 //! objects while the nodes build the epoch's proofs (1 KiB chunks, 8 challenges). Prints
 //! throughput and p50/p99 latencies; fails on any error.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ddc_chain::{Ddc, Signer};
 use ddc_circuits::storage::StorageParams;
 use ddc_prover::client::ObjectClient;

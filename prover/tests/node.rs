@@ -3,9 +3,7 @@
 //! verified, and a replaced node that rebuilds its vnodes from the survivors, checks them
 //! against the committed root and proves them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ddc_chain::{Ddc, Signer};
 use ddc_circuits::challenge::replica_seed;
 use ddc_primitives::encoding::fr_from_bytes;

@@ -4,11 +4,11 @@
 //! wasm verifier contract does. The same flows as the native tests, run through real calls, and
 //! the on-chain cost (weight) of verifying storage proofs on each.
 
-mod common;
-mod sandbox;
+use crate::common;
+use crate::sandbox;
 
-use common::flows;
-use common::*;
+use crate::common::flows;
+use crate::common::*;
 use ddc_verifier_contract::decode_event;
 use ddc_verifier_contract::logic::{AccountId, Balance, Event, ProofItem, VerificationMode};
 use drink::minimal::MinimalSandbox;

@@ -6,11 +6,9 @@
 //! its own receipt of the move). Honest histories are never faulted; a history in which the node
 //! committed without an object Ferdie still holds is faulted, finally, within the epoch.
 
-mod common;
-
-use common::flows::{pos_setup, Pos, DISPUTE, NODE_STAKE};
-use common::omission::{commit, fault, order, receipt, sign, signed, stake};
-use common::*;
+use crate::common::flows::{pos_setup, Pos, DISPUTE, NODE_STAKE};
+use crate::common::omission::{commit, fault, order, receipt, sign, signed, stake};
+use crate::common::*;
 use ddc_verifier_contract::logic::{Error, Justification, Order, Receipt, VerificationMode, ORDER_DOMAIN};
 use proptest::prelude::*;
 use std::collections::BTreeMap;

@@ -1,10 +1,10 @@
 //! The contract's rules on the embedded chain's native executor: the shared flows (the same as
 //! the drink tests run in pallet-contracts), error paths, and properties over random calls.
 
-mod common;
+use crate::common;
 
-use common::flows;
-use common::*;
+use crate::common::flows;
+use crate::common::*;
 use ddc_verifier_contract::logic::{AccountId, Balance, Error, FeeConfig, Permission, TOKEN};
 use ddc_verifier_contract::native::State;
 use proptest::prelude::*;

@@ -1,0 +1,9 @@
+//! The integration tests of this crate, one module per file, built as one test binary: each
+//! binary links the whole workspace, so one per file multiplied the test build.
+
+#[path = "../../tools/node/node_tools.rs"]
+mod node_tools;
+
+mod cli;
+mod devnet_process;
+mod node_process;
