@@ -13,6 +13,11 @@
 // contract's storage in a child trie: a lookup that misses the chain's own layers reaches the
 // genesis state with `childstate_*`. The genesis state holds no child tries, so the truthful
 // answer is "nothing there", which this provider gives.
+//
+// Runtime calls (`state_call`, `archive_v1_call`: every contract query is a `ContractsApi_call` dry run, which this
+// node interprets twice over) are cached by block, method and arguments: a block's state never
+// changes, so the answer never does, and daemons polling the same head cost one run. Every
+// minute, and on exit, the log gets each RPC method's count and time.
 import { readFileSync } from 'node:fs';
 import {
   Api, Blockchain, BuildBlockMode, GenesisProvider, getCurrentTimestamp, inherentProviders,
@@ -58,6 +63,86 @@ class DdcTimestamp {
   }
 }
 
+// The runtime calls kept; the oldest goes first.
+const CALL_CACHE_SIZE = 4096;
+
+// The block, runtime function and argument of a runtime call (`state_call` takes the block last
+// and may leave it out for the head, `archive_v1_call` names it first), or null for other methods.
+async function runtimeCall({ method, params = [] }) {
+  if (method === 'archive_v1_call') return { hash: params[0], fn: params[1], arg: params[2] };
+  if (method !== 'state_call') return null;
+  const block = await chain.getBlock(params[2]);
+  return block ? { hash: block.hash, fn: params[0], arg: params[1] } : null;
+}
+
+// A compact SCALE integer at `at` of `b`: [value, bytes read].
+function compact(b, at) {
+  const mode = b[at] & 3;
+  if (mode === 0) return [b[at] >> 2, 1];
+  if (mode === 1) return [(b[at] | (b[at + 1] << 8)) >> 2, 2];
+  if (mode === 2) return [(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 2, 4];
+  return [Number.NaN, 5 + (b[at] >> 2)];
+}
+
+// What a runtime call is, for the statistics: a contract query's message selector (the 4 bytes
+// after origin, dest, value, gas limit and deposit limit of `ContractsApi_call`), else the function.
+function callName(fn, arg) {
+  if (fn !== 'ContractsApi_call' || typeof arg !== 'string') return fn;
+  const b = Buffer.from(arg.slice(2), 'hex');
+  let at = 32 + 32 + 16;
+  if (b[at++] === 1) for (let i = 0; i < 2; i++) at += compact(b, at)[1];
+  if (b[at++] === 1) at += 16;
+  at += compact(b, at)[1];
+  return `ContractsApi_call 0x${b.subarray(at, at + 4).toString('hex')}`;
+}
+
+// `rpc` with runtime calls' answers cached per block, and each method's count and time recorded,
+// runtime calls also by what they run.
+function served(rpc) {
+  const calls = new Map();
+  const stats = new Map();
+  let hits = 0;
+  const record = (method, started) => {
+    const s = stats.get(method) ?? { count: 0, ms: 0 };
+    s.count += 1;
+    s.ms += performance.now() - started;
+    stats.set(method, s);
+  };
+  const answer = async (request, subscriptions) => {
+    const call = await runtimeCall(request);
+    if (!call) return rpc(request, subscriptions);
+    const key = `${request.method}|${call.hash}|${call.fn}|${call.arg}`;
+    const cached = calls.get(key);
+    if (cached) {
+      hits += 1;
+      return cached;
+    }
+    const pinned = request.method === 'state_call' ? { ...request, params: [call.fn, call.arg, call.hash] } : request;
+    const started = performance.now();
+    const fresh = rpc(pinned, subscriptions);
+    fresh.finally(() => record(callName(call.fn, call.arg), started)).catch(() => {});
+    calls.set(key, fresh);
+    // An unknown block (null) or a failure is not an answer to keep.
+    fresh.then((v) => v === null && calls.delete(key), () => calls.delete(key));
+    if (calls.size > CALL_CACHE_SIZE) calls.delete(calls.keys().next().value);
+    return fresh;
+  };
+  const report = () => {
+    const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).map(([m, s]) => `${m} ${s.count}× ${Math.round(s.ms)} ms`);
+    console.log(`rpc: ${rows.join(', ')}; runtime-call cache hits ${hits}`);
+  };
+  setInterval(report, 60_000).unref();
+  const serve = async (request, subscriptions) => {
+    const started = performance.now();
+    try {
+      return await answer(request, subscriptions);
+    } finally {
+      record(request.method, started);
+    }
+  };
+  return { serve, report };
+}
+
 function parseArgs(argv) {
   const options = { port: 9944, host: '127.0.0.1', blockMs: 1000, manual: false };
   const rest = [];
@@ -101,11 +186,13 @@ if (!args.manual) {
   // A real chain's blocks come on time whether or not anyone transacts.
   setInterval(() => chain.newBlock().catch((e) => console.error('building a block:', e)), args.blockMs);
 }
-const { addr, close } = await createServer(handler({ chain }), args.port, args.host);
+const rpc = served(handler({ chain }));
+const { addr, close } = await createServer(rpc.serve, args.port, args.host);
 const port = addr.split(':').pop();
 console.log(`ddc-chain listening ws://${args.host}:${port}`);
 
 const stop = async () => {
+  rpc.report();
   await close();
   await chain.close();
   process.exit(0);
