@@ -83,8 +83,12 @@ pub async fn run(
     };
     progress(Progress::Ready(&urls));
 
-    let deadline =
-        epochs.map(|e| Instant::now() + Duration::from_millis((e + 8) * epoch_ms) + Duration::from_secs(120));
+    // `--exit` gives up when the network stops making progress (no new epoch, nothing more
+    // settled) for this long, not after a fixed time: in lockstep an epoch lasts as long as its
+    // work takes on this machine and chain.
+    let stall = Duration::from_millis(8 * epoch_ms) + Duration::from_secs(120);
+    let mut deadline = Instant::now() + stall;
+    let mut last_settled = None;
     let http = reqwest::Client::new();
     let mut last_epoch = None;
     let outcome = loop {
@@ -105,16 +109,19 @@ pub async fn run(
         ledger.scrape(&http).await;
         *report.lock().expect("report lock") = ledger.report.clone();
         let r = &ledger.report;
-        if r.current_epoch != last_epoch {
-            last_epoch = r.current_epoch;
+        if r.current_epoch != last_epoch || Some(r.settled_through) != last_settled {
+            (last_epoch, last_settled) = (r.current_epoch, Some(r.settled_through));
+            deadline = Instant::now() + stall;
             progress(Progress::Epoch { epoch: r.current_epoch.unwrap_or(0), settled_through: r.settled_through });
         }
         if let Some(e) = epochs {
             if r.settled_through >= first + e {
                 break Ok(());
             }
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                break Err(DevnetError::Timeout(format!("{e} epochs after the workload to be paid out")));
+            if Instant::now() > deadline {
+                break Err(DevnetError::Timeout(format!(
+                    "{e} epochs after the workload to be paid out: no progress for {stall:?}"
+                )));
             }
         }
     };
