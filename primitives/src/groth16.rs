@@ -56,12 +56,18 @@ pub fn encode_proof(proof: &Proof<Bn254>) -> [u8; PROOF_BYTES] {
     out
 }
 
-/// Decodes and validates (on curve, in subgroup) a proof.
+/// Decodes and validates (on curve, in subgroup) a proof. Only the canonical encoding is taken:
+/// arkworks reads any x bytes beside the point-at-infinity flag as that point, so a proof would
+/// otherwise have many encodings (found by `fuzz/`'s `groth16_decode`).
 pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bn254>, EncodingError> {
     if bytes.len() != PROOF_BYTES {
         return Err(EncodingError::ProofLength(bytes.len()));
     }
-    Proof::deserialize_compressed(bytes).map_err(|_| EncodingError::ProofPoints)
+    let proof = Proof::deserialize_compressed(bytes).map_err(|_| EncodingError::ProofPoints)?;
+    if encode_proof(&proof)[..] != *bytes {
+        return Err(EncodingError::ProofPoints);
+    }
+    Ok(proof)
 }
 
 pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
@@ -71,13 +77,30 @@ pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
 }
 
 /// Decodes and validates a storage-proof verifying key (points on curve and in subgroup, three
-/// public inputs).
+/// public inputs). Only the canonical encoding is taken, with nothing after it, so that one key
+/// has one hash.
 pub fn check_vk(bytes: &[u8]) -> Result<VerifyingKey<Bn254>, EncodingError> {
+    check_inputs_len(bytes, 32 + 3 * 64)?;
     let vk = VerifyingKey::<Bn254>::deserialize_compressed(bytes).map_err(|_| EncodingError::VerifyingKey)?;
     if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
         return Err(EncodingError::VerifyingKeyInputs(vk.gamma_abc_g1.len().saturating_sub(1)));
     }
+    if encode_vk(&vk) != bytes {
+        return Err(EncodingError::VerifyingKey);
+    }
     Ok(vk)
+}
+
+/// Checks the length of a key's input points (a u64 after α, β, γ and δ, `at` bytes in) before
+/// arkworks reads it: it reserves that many points up front, so a large length from untrusted
+/// bytes would abort the process (found by `fuzz/`'s `groth16_decode`).
+fn check_inputs_len(bytes: &[u8], at: usize) -> Result<(), EncodingError> {
+    let len = bytes.get(at..at + 8).ok_or(EncodingError::VerifyingKey)?;
+    let len = u64::from_le_bytes(len.try_into().expect("8 bytes"));
+    if len != PUBLIC_INPUTS as u64 + 1 {
+        return Err(EncodingError::VerifyingKeyInputs(len.saturating_sub(1).min(usize::MAX as u64) as usize));
+    }
+    Ok(())
 }
 
 /// Decodes a storage-proof verifying key and prepares it.
@@ -250,6 +273,7 @@ pub fn encode_prepared(pvk: &PreparedVerifyingKey<Bn254>) -> Vec<u8> {
 
 /// Loads what [`encode_prepared`] wrote (unchecked: the key was checked before it was cached).
 pub fn decode_prepared(mut bytes: &[u8]) -> Result<PreparedVerifyingKey<Bn254>, EncodingError> {
+    check_inputs_len(bytes, 64 + 3 * 128)?;
     let vk = VerifyingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut bytes)
         .map_err(|_| EncodingError::VerifyingKey)?;
     let alpha_g1_beta_g2 = <Bn254 as Pairing>::TargetField::deserialize_uncompressed_unchecked(&mut bytes)

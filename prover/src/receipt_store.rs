@@ -58,24 +58,29 @@ impl ReceiptStore {
     /// Every receipt; a last line cut short by a crash mid-append is skipped (its write was
     /// never reported as kept).
     pub fn load(&self) -> Result<Vec<SignedReceipt>, ReceiptStoreError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(ReceiptStoreError::Io { path: self.path.clone(), source }),
-        };
-        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
-        complete
-            .lines()
-            .enumerate()
-            .map(|(i, line)| {
-                serde_json::from_str(line).map_err(|e| ReceiptStoreError::Corrupt {
-                    path: self.path.clone(),
-                    line: i + 1,
-                    reason: e.to_string(),
-                })
-            })
-            .collect()
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => parse(&self.path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(source) => Err(ReceiptStoreError::Io { path: self.path.clone(), source }),
+        }
     }
+}
+
+/// The receipts in the text of a store at `path`: every complete line (up to the last newline)
+/// must be one; a torn last line is ignored.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<SignedReceipt>, ReceiptStoreError> {
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    complete
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|e| ReceiptStoreError::Corrupt {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Reports, against each node's commitment of `epoch`, the receipts it leaves out for sure

@@ -147,7 +147,8 @@ async fn authorize(
     Ok(Access { auth, bucket })
 }
 
-fn check_key(key: &str) -> ApiResult<()> {
+/// Keys are what a path can carry and a listing can print.
+pub fn check_key(key: &str) -> ApiResult<()> {
     if key.is_empty() || key.len() > MAX_KEY_BYTES || key.chars().any(char::is_control) {
         return Err(ApiError::bad_request(format!(
             "object keys are 1 to {MAX_KEY_BYTES} bytes without control characters"
@@ -180,7 +181,7 @@ enum WriteOp {
 }
 
 /// The owner's signed order of a write: required, and it must be the request's.
-fn signed_order(headers: &HeaderMap, account: &AccountId, order: &Order) -> ApiResult<[u8; 64]> {
+pub fn signed_order(headers: &HeaderMap, account: &AccountId, order: &Order) -> ApiResult<[u8; 64]> {
     let signature = headers
         .get(ORDER)
         .and_then(|v| v.to_str().ok())
@@ -373,7 +374,7 @@ pub async fn delete_object(
 }
 
 /// `Range: bytes=a-b | a- | -n` → `[start, end)` within `len`.
-fn parse_range(value: &str, len: u64) -> Option<(u64, u64)> {
+pub fn parse_range(value: &str, len: u64) -> Option<(u64, u64)> {
     let spec = value.strip_prefix("bytes=")?;
     if spec.contains(',') {
         return None;
