@@ -4,6 +4,10 @@
 #[path = "../../tools/node/node_tools.rs"]
 mod node_tools;
 
+#[path = "../../prover/tests/common/mod.rs"]
+mod common;
+
 mod cli;
+mod crash_campaign;
 mod devnet_process;
 mod node_process;

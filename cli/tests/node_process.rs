@@ -1,16 +1,13 @@
 //! The storage node as a real process: killed with SIGKILL in the middle of uploads it restarts
 //! with every acknowledged object intact and the same roots; SIGTERM stops it cleanly (exit 0).
 
-#[path = "../../prover/tests/common/mod.rs"]
-mod common;
-
-use common::*;
+use crate::common::*;
 use ddc_chain::Signer;
 use ddc_prover::client::ObjectClient;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-fn start(config_path: &std::path::Path) -> Child {
+pub fn start(config_path: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ddc"))
         .args(["node", "--config"])
         .arg(config_path)

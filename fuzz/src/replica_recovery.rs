@@ -4,11 +4,11 @@
 //! count, the replica must hold exactly the acknowledged chunks and the root of a tree built
 //! from them in memory.
 
+use ddc_circuits::storage::vanilla::ChunkSource;
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::merkle::MemTree;
 use ddc_primitives::packing::leaf_hash;
 use ddc_prover::storage::replica::Replica;
-use ddc_circuits::storage::vanilla::ChunkSource;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! meaning, and a nonce passes the replay guard once.
 
 use ddc_chain::Signer;
-use ddc_prover::auth::{self, RequestAuth, ReplayGuard, ACCOUNT, CONTENT_SHA256, NONCE, SIGNATURE, TIMESTAMP};
+use ddc_prover::auth::{self, ReplayGuard, RequestAuth, ACCOUNT, CONTENT_SHA256, NONCE, SIGNATURE, TIMESTAMP};
 use ddc_prover::receipt::{order, sign_order, ORDER};
 use ddc_prover::server::objects::{check_key, parse_range, signed_order};
 use http::{HeaderMap, HeaderValue, Method, Uri};
@@ -71,7 +71,11 @@ pub fn run(data: &[u8]) {
     if let Ok(Some(request)) = RequestAuth::from_headers(&headers) {
         if request.verify(method.as_str(), target).is_ok() {
             let genuine = RequestAuth { signature: request.signature, ..f.auth.clone() };
-            assert_eq!((method.as_str(), target, &request), (METHOD, TARGET, &genuine), "only the signed request passes");
+            assert_eq!(
+                (method.as_str(), target, &request),
+                (METHOD, TARGET, &genuine),
+                "only the signed request passes"
+            );
             let guard = ReplayGuard::new(60_000);
             assert_eq!(guard.check(&request, TIMESTAMP_MS + 59_999), Ok(()));
             assert_eq!(guard.check(&request, TIMESTAMP_MS + 59_999), Err(auth::AuthError::Replayed));

@@ -114,7 +114,8 @@ pub struct Storage {
     slots: Mutex<HashMap<Key, Arc<Mutex<Slot>>>>,
 }
 
-fn generation_dir(dir: &Path, (cluster, vnode): Key, generation: u32) -> PathBuf {
+/// Where a replica generation's log and tree are under the storage directory `dir`.
+pub fn generation_dir(dir: &Path, (cluster, vnode): Key, generation: u32) -> PathBuf {
     dir.join("replicas").join(format!("c{cluster}-v{vnode}")).join(format!("gen-{generation}"))
 }
 
