@@ -10,4 +10,5 @@ mod common;
 mod cli;
 mod crash_campaign;
 mod devnet_process;
+mod load_run;
 mod node_process;
