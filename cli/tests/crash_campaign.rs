@@ -6,7 +6,7 @@
 //! docs/reliability.md has the full one.
 
 use crate::common::*;
-use crate::node_process::start;
+use crate::node_process::{healthy, single_node, start};
 use ddc_chain::{Balance, ChainClient, Ddc, Signer};
 use ddc_circuits::storage::StorageParams;
 use ddc_primitives::encoding::fr_to_bytes;
@@ -17,6 +17,7 @@ use ddc_prover::storage::generation_dir;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -92,12 +93,6 @@ async fn ticker(net_url: String, stop: Arc<AtomicBool>) {
     }
 }
 
-async fn healthy(url: &str) {
-    let health = format!("{url}/health");
-    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) })
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_writes_deletes_and_compaction_loses_nothing() {
     // Room for every cycle's writes (4096 chunks of 64 bytes per vnode).
@@ -105,13 +100,8 @@ async fn sigkill_during_writes_deletes_and_compaction_loses_nothing() {
     let mut net = Net::start_with(params).await;
     let mut config = net.node_config("bob");
     config.compact_min_chunks = 8;
-    let path = net.dir.path().join("node.toml");
-    std::fs::write(&path, toml::to_string(&config).unwrap()).unwrap();
-    let mut child = start(&path);
-    let id = net.registered("bob").await;
-    net.form_cluster(&["bob"], &[id], 2, 1).await;
+    let (mut child, path) = single_node(&mut net, &config, Path::new(env!("CARGO_BIN_EXE_ddc")), 2).await;
     let url = config.public_url.clone();
-    healthy(&url).await;
 
     let client = ObjectClient::new(&url, Some(Signer::dev(USER).unwrap()));
     let mut rng = StdRng::seed_from_u64(seed());

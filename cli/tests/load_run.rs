@@ -9,6 +9,7 @@
 //! CI runs the bounded `prover/tests/load.rs`.
 
 use crate::common::*;
+use crate::node_process::single_node;
 use ddc_chain::{Ddc, Signer};
 use ddc_circuits::storage::StorageParams;
 use ddc_prover::client::ObjectClient;
@@ -78,23 +79,10 @@ async fn load_run() {
     let mut config = net.node_config("bob");
     config.compact_min_chunks = 2_048;
     config.prove_concurrency = 1;
-    let path = net.dir.path().join("node.toml");
-    std::fs::write(&path, toml::to_string(&config).unwrap()).unwrap();
     // DDC_LOAD_BIN: the node binary to measure (the reported run: a release build).
     let bin = std::env::var("DDC_LOAD_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ddc").into());
-    let mut child = std::process::Command::new(root.join(bin))
-        .args(["node", "--config"])
-        .arg(&path)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let id = net.registered("bob").await;
-    net.form_cluster(&["bob"], &[id], 8, 1).await;
+    let (mut child, _) = single_node(&mut net, &config, &root.join(bin), 8).await;
     let url = config.public_url.clone();
-    let health = format!("{url}/health");
-    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) })
-        .await;
 
     let start_at = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));

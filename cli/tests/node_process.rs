@@ -4,17 +4,43 @@
 use crate::common::*;
 use ddc_chain::Signer;
 use ddc_prover::client::ObjectClient;
+use ddc_prover::config::NodeConfig;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-pub fn start(config_path: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_ddc"))
+pub fn start(config_path: &Path) -> Child {
+    start_bin(Path::new(env!("CARGO_BIN_EXE_ddc")), config_path)
+}
+
+/// `ddc node` from the binary `bin`.
+pub fn start_bin(bin: &Path, config_path: &Path) -> Child {
+    Command::new(bin)
         .args(["node", "--config"])
         .arg(config_path)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .unwrap()
+}
+
+pub async fn healthy(url: &str) {
+    let health = format!("{url}/health");
+    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) })
+        .await;
+}
+
+/// Provider `bob`'s node as a process of `bin`, its `config` written to the test's directory:
+/// registered, alone in a cluster of `vnodes` vnodes (R = 1), and healthy. Returns the process
+/// and its config file (to restart it).
+pub async fn single_node(net: &mut Net, config: &NodeConfig, bin: &Path, vnodes: u32) -> (Child, PathBuf) {
+    let path = net.dir.path().join("node.toml");
+    std::fs::write(&path, toml::to_string(config).unwrap()).unwrap();
+    let child = start_bin(bin, &path);
+    let id = net.registered("bob").await;
+    net.form_cluster(&["bob"], &[id], vnodes, 1).await;
+    healthy(&config.public_url).await;
+    (child, path)
 }
 
 /// A body that trickles in, so the node is mid-upload when it dies.
@@ -33,15 +59,8 @@ use futures_util::StreamExt;
 async fn sigkill_mid_upload_loses_nothing_acknowledged() {
     let mut net = Net::start().await;
     let config = net.node_config("bob");
-    let path = net.dir.path().join("node.toml");
-    std::fs::write(&path, toml::to_string(&config).unwrap()).unwrap();
-    let mut child = start(&path);
-    let id = net.registered("bob").await;
-    net.form_cluster(&["bob"], &[id], 2, 1).await;
+    let (mut child, path) = single_node(&mut net, &config, Path::new(env!("CARGO_BIN_EXE_ddc")), 2).await;
     let url = config.public_url.clone();
-    let health = format!("{url}/health");
-    wait_for("node health", 60, || async { reqwest::get(&health).await.ok().filter(|r| r.status().is_success()) })
-        .await;
 
     let user = Signer::dev(USER).unwrap();
     let client = ObjectClient::new(&url, Some(user.clone()));
@@ -74,10 +93,7 @@ async fn sigkill_mid_upload_loses_nothing_acknowledged() {
     }
 
     let mut child = start(&path);
-    wait_for("node health after restart", 60, || async {
-        reqwest::get(&health).await.ok().filter(|r| r.status().is_success())
-    })
-    .await;
+    healthy(&url).await;
     assert_eq!(client.replicas().await.unwrap(), before, "same roots and counts as acknowledged before the kill");
     for (k, v) in &objects {
         assert_eq!(&client.get_bytes(net.bucket, k).await.unwrap(), v, "{k}");
