@@ -36,11 +36,13 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+/// [`percentile`] in milliseconds; 0 for a second without operations of the kind.
+fn ms(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
-        return 0.0;
+        0.0
+    } else {
+        percentile(sorted, p).as_secs_f64() * 1e3
     }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1].as_secs_f64() * 1e3
 }
 
 async fn worker(url: String, bucket: u32, w: usize, start: Instant, stop: Arc<AtomicBool>, ops: Arc<Mutex<Vec<Op>>>) {
@@ -147,10 +149,10 @@ async fn load_run() {
             "{s},{},{},{errors},{:.2},{:.2},{:.2},{:.2},{rss_mib:.1}",
             p.len(),
             g.len(),
-            percentile(&p, 0.5),
-            percentile(&p, 0.99),
-            percentile(&g, 0.5),
-            percentile(&g, 0.99)
+            ms(&p, 0.5),
+            ms(&p, 0.99),
+            ms(&g, 0.5),
+            ms(&g, 0.99)
         ));
     }
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
@@ -170,14 +172,14 @@ async fn load_run() {
          per second in {}",
         p.len(),
         p.len() as f64 / wall,
-        percentile(&p, 0.5),
-        percentile(&p, 0.99),
-        percentile(&p, 0.999),
+        ms(&p, 0.5),
+        ms(&p, 0.99),
+        ms(&p, 0.999),
         g.len(),
         g.len() as f64 / wall,
-        percentile(&g, 0.5),
-        percentile(&g, 0.99),
-        percentile(&g, 0.999),
+        ms(&g, 0.5),
+        ms(&g, 0.99),
+        ms(&g, 0.999),
         rss.first().copied().unwrap_or(0) as f64 / 1024.0,
         rss.last().copied().unwrap_or(0) as f64 / 1024.0,
         csv.display()

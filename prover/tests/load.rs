@@ -7,15 +7,11 @@ use ddc_chain::{Ddc, Signer};
 use ddc_circuits::storage::StorageParams;
 use ddc_prover::client::ObjectClient;
 use ddc_prover::server::internal::ProofRequest;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const WORKERS: usize = 8;
 const OPS_PER_WORKER: usize = 40;
 const OBJECT_BYTES: usize = 4096;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn puts_and_gets_under_proving_load() {

@@ -61,6 +61,11 @@ pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
     }
 }
 
+/// The `p`-quantile of sorted latencies (nearest rank).
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
