@@ -16,6 +16,8 @@ pub mod rpc;
 pub mod settings;
 pub mod substrate;
 
+/// For other crates' `ChainClient` implementations (the network simulation's chain).
+pub use async_trait::async_trait;
 pub use calls::Ddc;
 pub use client::{ChainClient, ChainError, EventBatch, Head, Receipt};
 pub use ddc_verifier_contract::logic::{AccountId, Balance, Event};

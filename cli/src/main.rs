@@ -204,6 +204,10 @@ enum Command {
     },
     /// Start a whole local network: chain, nodes, validators, a workload, a live dashboard.
     Devnet(commands::devnet::DevnetArgs),
+    /// Simulate a whole network under injected faults, deterministically from a seed, and check
+    /// its invariants: money conserved, no honest node slashed, faulty nodes caught in time, no
+    /// acknowledged write lost.
+    Sim(commands::sim::SimArgs),
 }
 
 #[derive(Subcommand)]
@@ -476,6 +480,7 @@ fn main() -> ExitCode {
         Command::Receipts { command, user } => commands::objects::receipts(user, command),
         Command::Validator(args) => commands::validator::run(args),
         Command::Devnet(args) => commands::devnet::run_devnet(args),
+        Command::Sim(args) => commands::sim::run(args),
     };
     match result {
         Ok(code) => code,

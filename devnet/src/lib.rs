@@ -9,7 +9,8 @@
 //! Layout: `config` (the network's shape), `network` (starting everything), `workload`,
 //! `ledger` (the report, from events only), `dashboard` (HTTP), `run` (epochs until done),
 //! `clock` (lockstep time: phases move when their work is on-chain, not when the wall clock says),
-//! `pace` (the epoch length from a proof timed on this machine).
+//! `pace` (the epoch length from a proof timed on this machine), and `sim` (`ddc sim`: the seeded
+//! fault-injection simulation of a whole network over simulated time).
 
 pub mod clock;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod ledger;
 pub mod network;
 pub mod pace;
 pub mod run;
+pub mod sim;
 pub mod workload;
 
 pub use config::{DevnetConfig, Fault};

@@ -8,4 +8,5 @@ mod node_tools;
 mod detection;
 mod disputes;
 mod epochs;
+mod sim;
 mod webapp;

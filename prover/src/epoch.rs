@@ -6,8 +6,10 @@
 use crate::peers::signed;
 use crate::resync;
 use crate::state::Shared;
+use crate::storage::index::CommitRecord;
+use crate::storage::{Storage, StorageError};
 use ddc_chain::{ChainError, Ddc, Event};
-use ddc_primitives::ids::{Epoch, VNodeIndex};
+use ddc_primitives::ids::{ClusterId, Epoch, VNodeIndex};
 use ddc_verifier_contract::logic::{Error as ContractError, Phase};
 use reqwest::Method;
 use std::collections::HashSet;
@@ -184,20 +186,10 @@ async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool,
     let (c, s) = (state.cluster_id, state.storage.clone());
     let min_dead = state.config.compact_min_chunks;
     let shrink_to = state.config.chaos_shrink.then_some(1);
-    let record = tokio::task::spawn_blocking(move || -> Result<_, crate::storage::StorageError> {
-        if s.commit(c, vnode, epoch)?.is_none() {
-            let meta = s.replica_meta((c, vnode))?;
-            let dead = meta.chunks - meta.live_chunks;
-            if dead >= min_dead && dead > meta.live_chunks {
-                let after = s.compact(c, vnode)?;
-                tracing::info!(vnode, dead, chunks = after.chunks, "compacted replica");
-            }
-        }
-        s.record_commit(c, vnode, epoch, shrink_to)
-    })
-    .await
-    .map_err(|e| ChainError::Protocol(format!("commit task: {e}")))?
-    .map_err(|e| ChainError::Protocol(format!("local commitment of vnode {vnode}: {e}")))?;
+    let record = tokio::task::spawn_blocking(move || commit_locally(&s, c, vnode, epoch, min_dead, shrink_to))
+        .await
+        .map_err(|e| ChainError::Protocol(format!("commit task: {e}")))?
+        .map_err(|e| ChainError::Protocol(format!("local commitment of vnode {vnode}: {e}")))?;
     if shrink_to.is_some() {
         tracing::warn!(vnode, epoch, chunks = record.chunk_count, "FAULT INJECTION: committing a shrunk replica");
     }
@@ -216,6 +208,28 @@ async fn commit(state: &Shared, vnode: VNodeIndex, epoch: Epoch) -> Result<bool,
     );
     tokio::spawn(publish_manifest(state.clone(), vnode, epoch));
     Ok(true)
+}
+
+/// Records this node's commitment of a vnode for `epoch` (compacting first where deletes left
+/// most of the log dead): what `commit` sends on-chain. The daemon runs it on a blocking thread,
+/// the network simulation directly.
+pub fn commit_locally(
+    s: &Storage,
+    c: ClusterId,
+    vnode: VNodeIndex,
+    epoch: Epoch,
+    min_dead: u64,
+    shrink_to: Option<u64>,
+) -> Result<CommitRecord, StorageError> {
+    if s.commit(c, vnode, epoch)?.is_none() {
+        let meta = s.replica_meta((c, vnode))?;
+        let dead = meta.chunks - meta.live_chunks;
+        if dead >= min_dead && dead > meta.live_chunks {
+            let after = s.compact(c, vnode)?;
+            tracing::info!(vnode, dead, chunks = after.chunks, "compacted replica");
+        }
+    }
+    s.record_commit(c, vnode, epoch, shrink_to)
 }
 
 /// Hands a vnode's manifest to the other nodes of the cluster, for a future resync.

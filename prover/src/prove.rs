@@ -21,7 +21,7 @@ pub enum ProofError {
     Failed(String),
 }
 
-type Key = (ClusterId, VNodeIndex, Epoch);
+pub type Key = (ClusterId, VNodeIndex, Epoch);
 type Cell = Arc<OnceCell<Result<[u8; PROOF_BYTES], ProofError>>>;
 
 pub struct ProofService {
@@ -75,20 +75,7 @@ impl ProofService {
         let (storage, prover, node) = (self.storage.clone(), self.prover.clone(), self.node_id);
         let started = Instant::now();
         let result = tokio::task::spawn_blocking(move || {
-            let seed = replica_seed(&epoch_seed, cluster, vnode, node, epoch);
-            let (commit, opened) = storage.open_challenges(cluster, vnode, epoch, seed).map_err(|e| match e {
-                StorageError::NoCommit { vnode, epoch } => ProofError::NotCommitted { vnode, epoch },
-                e => ProofError::Failed(e.to_string()),
-            })?;
-            let root = fr_from_bytes(&commit.root)
-                .ok_or_else(|| ProofError::Failed("stored root is not a field element".into()))?;
-            let public = PublicInputs { root, chunk_count: commit.chunk_count, seed };
-            let proof = prover
-                .prove(&public, &opened, &mut rand::rngs::OsRng)
-                .map_err(|e| ProofError::Failed(e.to_string()))?;
-            let bytes = encode_proof(&proof);
-            storage.store_proof(cluster, vnode, epoch, &bytes).map_err(|e| ProofError::Failed(e.to_string()))?;
-            Ok(bytes)
+            prove_commitment(&storage, &prover, node, (cluster, vnode, epoch), epoch_seed, &mut rand::rngs::OsRng)
         })
         .await
         .unwrap_or_else(|e| Err(ProofError::Failed(format!("prover task: {e}"))));
@@ -106,4 +93,28 @@ impl ProofService {
         }
         result
     }
+}
+
+/// Proves `node`'s commitment of a replica for an epoch under the epoch's seed, and keeps the
+/// proof: the proof service runs it on a blocking thread, the network simulation directly.
+pub fn prove_commitment<R: rand::RngCore + rand::CryptoRng>(
+    storage: &Storage,
+    prover: &Prover,
+    node: NodeId,
+    (cluster, vnode, epoch): Key,
+    epoch_seed: [u8; 32],
+    rng: &mut R,
+) -> Result<[u8; PROOF_BYTES], ProofError> {
+    let seed = replica_seed(&epoch_seed, cluster, vnode, node, epoch);
+    let (commit, opened) = storage.open_challenges(cluster, vnode, epoch, seed).map_err(|e| match e {
+        StorageError::NoCommit { vnode, epoch } => ProofError::NotCommitted { vnode, epoch },
+        e => ProofError::Failed(e.to_string()),
+    })?;
+    let root =
+        fr_from_bytes(&commit.root).ok_or_else(|| ProofError::Failed("stored root is not a field element".into()))?;
+    let public = PublicInputs { root, chunk_count: commit.chunk_count, seed };
+    let proof = prover.prove(&public, &opened, rng).map_err(|e| ProofError::Failed(e.to_string()))?;
+    let bytes = encode_proof(&proof);
+    storage.store_proof(cluster, vnode, epoch, &bytes).map_err(|e| ProofError::Failed(e.to_string()))?;
+    Ok(bytes)
 }

@@ -11,5 +11,6 @@ pub mod proof_file;
 pub mod prove;
 pub mod setup;
 pub mod sharing;
+pub mod sim;
 pub mod validator;
 pub mod verify;
