@@ -59,6 +59,9 @@ fn outages_past_the_tolerance_slash_honest_nodes_and_name_the_seed() {
 #[test]
 #[ignore = "a measurement: cargo test --workspace -p ddc-devnet --test integration -- --ignored sim::full_run"]
 fn full_run() {
+    if let Ok(filter) = std::env::var("RUST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter)).try_init();
+    }
     let var = |name: &str, default: u64| std::env::var(name).map_or(default, |v| v.parse().expect(name));
     let (first, seeds, epochs) = (var("DDC_SIM_SEED", 1), var("DDC_SIM_SEEDS", 10), var("DDC_SIM_EPOCHS", 100));
     let mut totals = SimReport::default();

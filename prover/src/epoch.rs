@@ -247,19 +247,30 @@ async fn publish_manifest(state: Shared, vnode: VNodeIndex, epoch: Epoch) {
     }
 }
 
-/// Answers a fault report with the proof, on-chain.
+/// Answers a fault report with the proof, on-chain. While the chain cannot be reached the
+/// rebuttal is retried, so a partition shorter than the dispute window costs no slash; once the
+/// window has closed the chain refuses it, which ends the retries.
 async fn rebut(state: Shared, epoch: Epoch, vnode: VNodeIndex) {
     let chain = state.view.chain().clone();
     let c = state.cluster_id;
-    let result = async {
-        let seed = chain.epoch_seed(c, epoch).await?.ok_or_else(|| ChainError::Protocol("no seed".into()))?;
-        let proof = state.proofs.proof(c, vnode, epoch, seed).await.map_err(|e| ChainError::Protocol(e.to_string()))?;
-        chain.rebut_fault(c, epoch, vnode, proof).await
-    }
-    .await;
-    match result {
-        Ok(()) => tracing::info!(vnode, epoch, "rebutted a fault report with the proof"),
-        Err(e) => tracing::warn!(vnode, epoch, "cannot rebut the fault report: {e}"),
+    loop {
+        let result = async {
+            let seed = chain.epoch_seed(c, epoch).await?.ok_or_else(|| ChainError::Protocol("no seed".into()))?;
+            let proof =
+                state.proofs.proof(c, vnode, epoch, seed).await.map_err(|e| ChainError::Protocol(e.to_string()))?;
+            chain.rebut_fault(c, epoch, vnode, proof).await
+        }
+        .await;
+        match result {
+            Ok(()) => tracing::info!(vnode, epoch, "rebutted a fault report with the proof"),
+            Err(e @ ChainError::Unreachable { .. }) => {
+                tracing::warn!(vnode, epoch, "cannot reach the chain to rebut a fault report, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(state.config.poll_ms)).await;
+                continue;
+            }
+            Err(e) => tracing::warn!(vnode, epoch, "cannot rebut the fault report: {e}"),
+        }
+        return;
     }
 }
 

@@ -212,6 +212,13 @@ impl SimNode {
                 if let Role::Dropper { fraction } = role {
                     if record.chunk_count > 0 && !self.dropped.iter().any(|(d, _)| *d == v) {
                         let n = self.storage().drop_chunks(c, v, fraction, rng)?;
+                        tracing::debug!(
+                            node = self.name,
+                            vnode = v,
+                            chunks = record.chunk_count,
+                            dropped = n,
+                            "dropped chunks"
+                        );
                         self.dropped.push((v, n));
                     }
                 }

@@ -10,12 +10,14 @@ pub struct Catch {
     pub node: String,
     pub role: String,
     pub onset_epoch: Epoch,
-    /// The epoch of the first final fault against it.
+    /// The epoch of the first final fault against it (the epoch before the onset when its
+    /// fault already failed that epoch's proof).
     pub caught_epoch: Option<Epoch>,
-    /// Verified epochs from the onset to the catch.
-    pub verified_epochs: u64,
-    /// The verified epochs after which its odds of escaping fell below 10⁻⁶.
-    pub predicted_epochs: Option<u64>,
+    /// Verified epochs from the onset on that it escaped (its proofs passed).
+    pub epochs_escaped: u64,
+    /// The odds of escaping those epochs, from its challenges: the invariant is that they never
+    /// fall below 10⁻⁶ while it is not caught.
+    pub escape_odds: f64,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -85,8 +87,14 @@ impl SimReport {
             return "no faulty node".into();
         }
         let each = self.catches.iter().map(|c| match c.caught_epoch {
-            Some(e) => format!("{} {} from epoch {} slashed for epoch {e}", c.node, c.role, c.onset_epoch),
-            None => format!("{} {} from epoch {} not caught yet", c.node, c.role, c.onset_epoch),
+            Some(e) => format!(
+                "{} {} from epoch {} slashed for epoch {e} ({} epochs escaped, odds {:.2})",
+                c.node, c.role, c.onset_epoch, c.epochs_escaped, c.escape_odds
+            ),
+            None => format!(
+                "{} {} from epoch {} not caught yet ({} epochs escaped, odds {:.2})",
+                c.node, c.role, c.onset_epoch, c.epochs_escaped, c.escape_odds
+            ),
         });
         each.collect::<Vec<_>>().join("; ")
     }
@@ -127,10 +135,12 @@ impl fmt::Display for SimReport {
             self.money_checks
         )?;
         let caught: Vec<&Catch> = self.catches.iter().filter(|c| c.caught_epoch.is_some()).collect();
-        let most = caught.iter().map(|c| c.verified_epochs).max().unwrap_or(0);
+        let most = caught.iter().map(|c| c.epochs_escaped).max().unwrap_or(0);
+        let least_odds = self.catches.iter().map(|c| c.escape_odds).fold(1.0, f64::min);
         write!(
             f,
-            "  faulty nodes: {} caught (at most {most} verified epochs after their fault began), {} not caught yet",
+            "  faulty nodes: {} caught, {} not caught yet; at most {most} verified epochs escaped before a catch; \
+             lowest odds of an escape seen {least_odds:.2e}",
             caught.len(),
             self.catches.len() - caught.len()
         )

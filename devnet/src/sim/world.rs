@@ -431,16 +431,8 @@ impl World {
                         )));
                     }
                     self.report.faults_final_faulty += 1;
-                    if !self.report.catches.iter().any(|c| c.node == node.name) {
-                        self.report.catches.push(Catch {
-                            node: node.name.clone(),
-                            role: format!("{:?}", node.role),
-                            onset_epoch: node.onset,
-                            caught_epoch: Some(epoch),
-                            verified_epochs: 0,
-                            predicted_epochs: None,
-                        });
-                    }
+                    let catch = self.catch(n);
+                    catch.caught_epoch = Some(catch.caught_epoch.map_or(epoch, |c| c.min(epoch)));
                 }
                 _ => {}
             }
@@ -468,7 +460,7 @@ impl World {
             }
             let p = self.detection(n, x).await?;
             self.escape[n] *= 1.0 - p;
-            self.bump_verified(n);
+            self.catch(n).epochs_escaped += 1;
             if self.escape[n] < ESCAPE_ODDS {
                 let node = &self.nodes[n];
                 return Err(self.violation(format!(
@@ -501,30 +493,31 @@ impl World {
         Ok(1.0 - escape)
     }
 
-    fn bump_verified(&mut self, n: usize) {
-        let name = self.nodes[n].name.clone();
-        match self.report.catches.iter_mut().find(|c| c.node == name) {
-            Some(c) => c.verified_epochs += 1,
-            None => self.report.catches.push(Catch {
-                node: name,
-                role: format!("{:?}", self.nodes[n].role),
-                onset_epoch: self.nodes[n].onset,
-                caught_epoch: None,
-                verified_epochs: 1,
-                predicted_epochs: None,
-            }),
-        }
+    /// The record of faulty node `n`'s catch, made on first use.
+    fn catch(&mut self, n: usize) -> &mut Catch {
+        let node = &self.nodes[n];
+        let i = match self.report.catches.iter().position(|c| c.node == node.name) {
+            Some(i) => i,
+            None => {
+                self.report.catches.push(Catch {
+                    node: node.name.clone(),
+                    role: format!("{:?}", node.role),
+                    onset_epoch: node.onset,
+                    caught_epoch: None,
+                    epochs_escaped: 0,
+                    escape_odds: 1.0,
+                });
+                self.report.catches.len() - 1
+            }
+        };
+        &mut self.report.catches[i]
     }
 
     fn finish_catches(&mut self) {
-        for c in &mut self.report.catches {
-            if c.caught_epoch.is_some() {
-                c.verified_epochs += 1;
-            }
-        }
-        for (n, node) in self.nodes.iter().enumerate() {
-            if let Some(c) = self.report.catches.iter_mut().find(|c| c.node == node.name) {
-                c.predicted_epochs = (self.escape[n] < 1.0).then_some(c.verified_epochs);
+        for n in 0..self.nodes.len() {
+            if self.nodes[n].role != Role::Honest {
+                let odds = self.escape[n];
+                self.catch(n).escape_odds = odds;
             }
         }
         self.report.catches.sort_by(|a, b| a.node.cmp(&b.node));
