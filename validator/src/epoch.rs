@@ -78,18 +78,22 @@ impl Validator {
         if let Some(k) = self.keys.lock().expect("keys lock").get(&hash) {
             return Ok(k.clone());
         }
-        let record = self
-            .chain
-            .verifying_key(hash)
-            .await?
-            .ok_or_else(|| EpochError::Key(format!("no key {} is registered", hex::encode(hash))))?;
-        if record.insecure {
-            tracing::warn!("the cluster's verifying key is an INSECURE development key: local networks only");
-        }
-        let pvk = Arc::new(decode_vk(&record.bytes).map_err(|e| EpochError::Key(format!("{e:?}")))?);
-        self.keys.lock().expect("keys lock").insert(record.hash, pvk.clone());
+        let pvk = Arc::new(load_key(self.chain.as_ref(), hash).await?);
+        self.keys.lock().expect("keys lock").insert(hash, pvk.clone());
         Ok(pvk)
     }
+}
+
+/// A registered verifying key, decoded and prepared (a pairing: callers keep it).
+pub async fn load_key(chain: &dyn ChainClient, hash: [u8; 32]) -> Result<PreparedVerifyingKey<Bn254>, EpochError> {
+    let record = chain
+        .verifying_key(hash)
+        .await?
+        .ok_or_else(|| EpochError::Key(format!("no key {} is registered", hex::encode(hash))))?;
+    if record.insecure {
+        tracing::warn!("the cluster's verifying key is an INSECURE development key: local networks only");
+    }
+    decode_vk(&record.bytes).map_err(|e| EpochError::Key(format!("{e:?}")))
 }
 
 /// Where the driver is with one cluster.

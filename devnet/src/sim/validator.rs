@@ -10,10 +10,11 @@ use super::node::Answer;
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
 use ddc_primitives::challenge::replica_seed;
 use ddc_primitives::encoding::fr_from_bytes;
-use ddc_primitives::groth16::{decode_vk, Bn254, PreparedVerifyingKey, PublicInputs, PROOF_BYTES};
+use ddc_primitives::groth16::{Bn254, PreparedVerifyingKey, PublicInputs, PROOF_BYTES};
 use ddc_primitives::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 use ddc_validator::assignment::rank;
 use ddc_validator::check::{check_grouped, Candidate};
+use ddc_validator::epoch::{load_key, EpochError};
 use ddc_verifier_contract::logic::{
     seed_commitment, BucketStatus, Commitment, Error as ContractError, Phase, ProofItem, ProtocolConfig, Verification,
 };
@@ -283,12 +284,11 @@ impl SimValidator {
         if let Some(k) = self.keys.get(&hash) {
             return Ok(k.clone());
         }
-        let record = self
-            .chain
-            .verifying_key(hash)
-            .await?
-            .ok_or_else(|| ChainError::Protocol(format!("no key {} is registered", hex::encode(hash))))?;
-        let pvk = Arc::new(decode_vk(&record.bytes).map_err(|e| ChainError::Protocol(format!("{e:?}")))?);
+        let pvk = match load_key(&self.chain, hash).await {
+            Ok(k) => Arc::new(k),
+            Err(EpochError::Chain(e)) => return Err(e),
+            Err(e) => return Err(ChainError::Protocol(e.to_string())),
+        };
         self.keys.insert(hash, pvk.clone());
         Ok(pvk)
     }
