@@ -2,12 +2,15 @@
 //! pairings), and only if the batch fails, each proof alone to find the bad ones.
 
 use ddc_chain::node_api::ChunkOpening;
+use ddc_primitives::challenge::replica_seed;
 use ddc_primitives::encoding::fr_from_bytes;
 use ddc_primitives::groth16::{
     batch_verify, decode_proof, verify, Bn254, PreparedVerifyingKey, Proof, PublicInputs, PROOF_BYTES,
 };
+use ddc_primitives::ids::{ClusterId, Epoch, VNodeIndex};
 use ddc_primitives::merkle::{MerklePath, TreeShape};
 use ddc_primitives::packing::leaf_hash;
+use ddc_verifier_contract::logic::Commitment;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +20,37 @@ pub struct Candidate<T> {
     pub tag: T,
     pub public: PublicInputs,
     pub proof: [u8; PROOF_BYTES],
+}
+
+impl<T> Candidate<T> {
+    /// A replica's proof against its commitment, bound to the replica by the epoch's seed;
+    /// `None` for a root that is not a field element (the contract never records one).
+    pub fn of_commitment(
+        tag: T,
+        epoch_seed: &[u8; 32],
+        (cluster, vnode, epoch): (ClusterId, VNodeIndex, Epoch),
+        cm: &Commitment,
+        proof: [u8; PROOF_BYTES],
+    ) -> Option<Self> {
+        let root = fr_from_bytes(&cm.root)?;
+        let seed = replica_seed(epoch_seed, cluster, vnode, cm.node_id, epoch);
+        Some(Candidate { tag, public: PublicInputs { root, chunk_count: cm.chunk_count, seed }, proof })
+    }
+}
+
+/// Candidates grouped by the prepared key their commitments were made with, for
+/// [`check_grouped`].
+pub fn group_by_key<T>(
+    keyed: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Candidate<T>)>,
+) -> Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<T>>)> {
+    let mut groups: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<T>>)> = Vec::new();
+    for (pvk, candidate) in keyed {
+        match groups.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &pvk)) {
+            Some((_, group)) => group.push(candidate),
+            None => groups.push((pvk, vec![candidate])),
+        }
+    }
+    groups
 }
 
 /// What a check found and what it cost.

@@ -4,7 +4,7 @@
 //! faults this validator reported once their dispute window closed; settle revenues.
 
 use crate::assignment::rank;
-use crate::check::{check_chunk, check_grouped, Candidate};
+use crate::check::{check_chunk, check_grouped, group_by_key, Candidate};
 use crate::config::ValidatorConfig;
 use crate::fetch::{FetchError, Fetcher};
 use crate::metrics::Metrics;
@@ -12,9 +12,7 @@ use crate::secrets::{SecretError, Secrets};
 use crate::status::{EpochReport, Status};
 use ddc_chain::node_api::ProofRequest;
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
-use ddc_primitives::challenge::replica_seed;
-use ddc_primitives::encoding::fr_from_bytes;
-use ddc_primitives::groth16::{decode_vk, Bn254, PreparedVerifyingKey, PublicInputs, PROOF_BYTES};
+use ddc_primitives::groth16::{decode_vk, Bn254, PreparedVerifyingKey, PROOF_BYTES};
 use ddc_primitives::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 use ddc_primitives::merkle::TreeShape;
 use ddc_verifier_contract::logic::{
@@ -311,10 +309,10 @@ async fn verify_epoch(
             (Outcome::Settled, _) => v.metrics.proofs.with_label_values(&["empty"]).inc(),
             (Outcome::Proof(proof), Some(cm)) => {
                 // Committed roots are canonical (the contract checks), so this always decodes.
-                let Some(root) = fr_from_bytes(&cm.root) else { continue };
-                let seed = replica_seed(&seed, c, d.vnode, cm.node_id, epoch);
-                let public = PublicInputs { root, chunk_count: cm.chunk_count, seed };
-                candidates.push((cm.vk_hash, Candidate { tag: i, public, proof }));
+                let Some(candidate) = Candidate::of_commitment(i, &seed, (c, d.vnode, epoch), &cm, proof) else {
+                    continue;
+                };
+                candidates.push((cm.vk_hash, candidate));
                 proofs.insert(d.vnode, proof);
             }
             (Outcome::Proof(_), None) => unreachable!("a proof is only fetched for a commitment"),
@@ -328,14 +326,11 @@ async fn verify_epoch(
     }
     let n = candidates.len();
     // Proofs are checked under the key each commitment was made with.
-    let mut groups: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<usize>>)> = Vec::new();
+    let mut keyed = Vec::with_capacity(n);
     for (hash, candidate) in candidates {
-        let pvk = v.prepared_key(hash).await?;
-        match groups.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &pvk)) {
-            Some((_, group)) => group.push(candidate),
-            None => groups.push((pvk, vec![candidate])),
-        }
+        keyed.push((v.prepared_key(hash).await?, candidate));
     }
+    let groups = group_by_key(keyed);
     let verdicts = tokio::task::spawn_blocking(move || check_grouped(groups))
         .await
         .map_err(|e| EpochError::Key(format!("verification task: {e}")))?;

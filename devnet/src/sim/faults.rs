@@ -112,6 +112,17 @@ impl Plan {
         (0..self.nodes.len()).all(|n| !self.nodes[n].bounded || self.longest_run(n, t) <= self.max_run)
     }
 
+    /// Applies an outage starting at `t` unless it would take an honest node past the tolerance.
+    fn admit(&mut self, t: u64, apply: impl FnOnce(&mut Self)) -> bool {
+        let (nodes, stall_until) = (self.nodes.clone(), self.stall_until);
+        apply(self);
+        if self.within_tolerance(t) {
+            return true;
+        }
+        (self.nodes, self.stall_until) = (nodes, stall_until);
+        false
+    }
+
     /// Draws the faults that start at tick `t` and applies them to the plan.
     pub fn draw(&mut self, t: u64, rng: &mut impl Rng) -> Vec<Change> {
         let r = self.rates;
@@ -127,22 +138,14 @@ impl Plan {
             }
             if !self.down(n, t) && rng.gen_bool(r.crash) {
                 let ticks = rng.gen_range(1..=r.outage_ticks);
-                let before = self.nodes[n];
-                self.nodes[n].down_until = t + ticks;
-                if self.within_tolerance(t) {
+                if self.admit(t, |p| p.nodes[n].down_until = t + ticks) {
                     changes.push(Change::Crash { node: n, ticks });
-                } else {
-                    self.nodes[n] = before;
                 }
             }
             if t >= self.nodes[n].cut_until && rng.gen_bool(r.cut) {
                 let ticks = rng.gen_range(1..=r.outage_ticks);
-                let before = self.nodes[n];
-                self.nodes[n].cut_until = t + ticks;
-                if self.within_tolerance(t) {
+                if self.admit(t, |p| p.nodes[n].cut_until = t + ticks) {
                     changes.push(Change::Cut { node: n, ticks });
-                } else {
-                    self.nodes[n] = before;
                 }
             }
             if t >= self.nodes[n].slow_until && rng.gen_bool(r.slow) {
@@ -158,11 +161,8 @@ impl Plan {
         }
         if t >= self.stall_until && rng.gen_bool(r.stall) {
             let ticks = rng.gen_range(1..=r.outage_ticks);
-            self.stall_until = t + ticks;
-            if self.within_tolerance(t) {
+            if self.admit(t, |p| p.stall_until = t + ticks) {
                 changes.push(Change::Stall { ticks });
-            } else {
-                self.stall_until = t;
             }
         }
         let nobody_offline = self.validators.iter().all(|&until| until <= t);

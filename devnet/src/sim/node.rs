@@ -16,6 +16,7 @@ use ddc_prover::storage::{Storage, StorageError, Written};
 use ddc_verifier_contract::logic::{Error as ContractError, Phase};
 use rand::Rng;
 use rand_chacha::ChaCha20Rng;
+use sha2::Digest;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -342,5 +343,3 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
-
-use sha2::Digest;

@@ -8,12 +8,10 @@
 use super::chain::{delayed, SimChain};
 use super::node::Answer;
 use ddc_chain::{AccountId, ChainClient, ChainError, Ddc};
-use ddc_primitives::challenge::replica_seed;
-use ddc_primitives::encoding::fr_from_bytes;
-use ddc_primitives::groth16::{Bn254, PreparedVerifyingKey, PublicInputs, PROOF_BYTES};
+use ddc_primitives::groth16::{Bn254, PreparedVerifyingKey, PROOF_BYTES};
 use ddc_primitives::ids::{ClusterId, Epoch, NodeId, VNodeIndex};
 use ddc_validator::assignment::rank;
-use ddc_validator::check::{check_grouped, Candidate};
+use ddc_validator::check::{check_grouped, group_by_key, Candidate};
 use ddc_validator::epoch::{load_key, EpochError};
 use ddc_verifier_contract::logic::{
     seed_commitment, BucketStatus, Commitment, Error as ContractError, Phase, ProofItem, ProtocolConfig, Verification,
@@ -216,21 +214,15 @@ impl SimValidator {
                 }
             }
             if let (Some(proof), false) = (d.proof, d.failed) {
-                let root = fr_from_bytes(&cm.root).expect("committed roots are canonical");
-                let seed = replica_seed(&ed.seed, c, d.vnode, cm.node_id, epoch);
-                let public = PublicInputs { root, chunk_count: cm.chunk_count, seed };
-                candidates.push((cm.vk_hash, Candidate { tag: i, public, proof }));
+                let candidate = Candidate::of_commitment(i, &ed.seed, (c, d.vnode, epoch), &cm, proof);
+                candidates.push((cm.vk_hash, candidate.expect("committed roots are canonical")));
             }
         }
-        let mut groups: Vec<(Arc<PreparedVerifyingKey<Bn254>>, Vec<Candidate<usize>>)> = Vec::new();
+        let mut keyed = Vec::with_capacity(candidates.len());
         for (hash, candidate) in candidates {
-            let pvk = self.key(hash).await?;
-            match groups.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &pvk)) {
-                Some((_, group)) => group.push(candidate),
-                None => groups.push((pvk, vec![candidate])),
-            }
+            keyed.push((self.key(hash).await?, candidate));
         }
-        let verdicts = check_grouped(groups);
+        let verdicts = check_grouped(group_by_key(keyed));
         for &i in &verdicts.invalid {
             ed.duties[i].failed = true;
         }
