@@ -11,6 +11,7 @@ use crate::state::{NodeState, Shared};
 use crate::storage::Storage;
 use crate::view::{ChainView, NodeParams};
 use crate::{epoch, resync, server};
+use axum::serve::ListenerExt;
 use ddc_chain::{ChainClient, ChainError, Ddc, Signer};
 use ddc_circuits::storage::compound::Prover;
 use ddc_circuits::storage::keys::{load_or_write_dev_prover, load_prover, KeyError};
@@ -96,6 +97,13 @@ pub async fn run(config: NodeConfig, stop: CancellationToken) -> Result<(), Daem
 
     let addr = state.config.listen;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| DaemonError::Listen { addr, source })?;
+    // Object bodies stream from files after their headers went out alone. Under Nagle's
+    // algorithm the body then waits for the client's delayed ACK, about 40 ms on Linux.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set: {e}");
+        }
+    });
     tracing::info!(node = node_id, cluster = cluster_id, %addr, url = state.config.public_url, shape = params.name(), "serving");
     let driver = tokio::spawn(epoch::run(state.clone(), stop.clone()));
     let app = server::router(state.clone());
