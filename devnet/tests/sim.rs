@@ -18,7 +18,10 @@ fn seeds_hold_every_invariant_under_faults() {
         t.add(&r);
     }
     assert_eq!(t.honest_slashed, 0);
-    assert!(t.node_crashes > 0 && t.torn_files > 0 && t.chain_cutoffs > 0 && t.block_delays > 0, "{t}");
+    assert!(
+        t.node_crashes > 0 && t.torn_files > 0 && t.node_restarts > 0 && t.chain_cutoffs > 0 && t.block_delays > 0,
+        "{t}"
+    );
     assert!(t.slow_spans > 0 && t.partitions > 0 && t.validator_outages > 0, "{t}");
     assert!(t.writes_acked > 100 && t.objects_checked > 0 && t.commitments_checked > 0, "{t}");
     assert!(t.proofs_verified_on_chain > 50 && t.faults_rebutted > 0 && t.faults_final_faulty > 0, "{t}");

@@ -73,7 +73,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     if !args.json {
-        println!("every invariant held over {} seeds, {} epochs:\n{totals}", args.seeds, totals.epochs);
+        let seeds = if args.seeds == 1 { "seed" } else { "seeds" };
+        println!("every invariant held over {} {seeds}, {} epochs:\n{totals}", args.seeds, totals.epochs);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,6 @@ pub struct SimNode {
     events_from: u64,
     /// Faults reported against it, retried every tick until rebutted or out of their window.
     rebuttals: BTreeSet<(Epoch, VNodeIndex)>,
-    pub restarts: u64,
     /// Honest commitments opened at every chunk against their root.
     pub commitments_checked: u64,
     /// Groth16 proofs this node built, and the time they took.
@@ -99,7 +98,6 @@ impl SimNode {
             committed: BTreeSet::new(),
             events_from: 0,
             rebuttals: BTreeSet::new(),
-            restarts: 0,
             commitments_checked: 0,
             proofs_built: Default::default(),
         })
@@ -136,7 +134,6 @@ impl SimNode {
     pub fn restart(&mut self, params: StorageParams, head: u64) -> Result<(), StorageError> {
         self.storage = Some(Storage::open(&self.dir, params)?);
         self.events_from = head.saturating_sub(1_000);
-        self.restarts += 1;
         Ok(())
     }
 

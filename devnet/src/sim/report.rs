@@ -29,6 +29,8 @@ pub struct SimReport {
     pub ticks: u64,
     pub node_crashes: u64,
     pub torn_files: u64,
+    /// Restarts of crashed nodes, each reopening storage with crash repair.
+    pub node_restarts: u64,
     pub chain_cutoffs: u64,
     pub slow_spans: u64,
     pub partitions: u64,
@@ -59,6 +61,7 @@ impl SimReport {
         self.ticks += r.ticks;
         self.node_crashes += r.node_crashes;
         self.torn_files += r.torn_files;
+        self.node_restarts += r.node_restarts;
         self.chain_cutoffs += r.chain_cutoffs;
         self.slow_spans += r.slow_spans;
         self.partitions += r.partitions;
@@ -104,10 +107,11 @@ impl fmt::Display for SimReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "  faults injected: {} node crashes ({} torn files), {} chain cut-offs, {} slow spans, {} partitions, \
+            "  faults injected: {} node crashes ({} torn files, {} restarts with crash repair), {} chain cut-offs, {} slow spans, {} partitions, \
              {} block delays, {} validator outages",
             self.node_crashes,
             self.torn_files,
+            self.node_restarts,
             self.chain_cutoffs,
             self.slow_spans,
             self.partitions,

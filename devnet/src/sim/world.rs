@@ -283,6 +283,7 @@ impl World {
                 self.nodes[n]
                     .restart(params(), head)
                     .map_err(|e| self.violation(format!("restart of node-{n}: {e}")))?;
+                self.report.node_restarts += 1;
                 self.check_writes(n)?;
             }
         }
