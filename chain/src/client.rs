@@ -47,7 +47,8 @@ pub trait ChainClient: Send + Sync {
     /// The account that signs this client's calls.
     fn account(&self) -> AccountId;
     async fn head(&self) -> Result<Head, ChainError>;
-    /// Runs ink! call data against the newest state without keeping anything.
+    /// Runs ink! call data of a view against the newest state without keeping anything. A view's
+    /// answer does not depend on who asks, so a backend may run it from any account.
     async fn query_raw(&self, data: Vec<u8>) -> Result<Vec<u8>, ChainError>;
     /// Signs and submits ink! call data with `value`, and waits until its block is final.
     async fn submit_raw(&self, value: Balance, data: Vec<u8>) -> Result<Receipt, ChainError>;

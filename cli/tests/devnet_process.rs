@@ -44,13 +44,10 @@ fn the_devnet_catches_and_slashes_a_faulty_node_and_pays_the_honest_ones() {
 /// The same network on a real Substrate node: chopsticks over the DDC runtime wasm, the core
 /// contract's `ddc-pos` build deployed, proofs verified by the runtime's extension.
 ///
-/// Not in the default run: chopsticks interprets the runtime, which interprets the contract, so
-/// a block takes seconds to build and the node's one thread is saturated by the daemons' dry
-/// runs (about 30 distinct contract queries per block, each a fresh interpretation, even with
-/// the launcher's per-block cache answering 80% of them); it passed here in 991 s.
-/// `cargo test -p ddc --test integration on_a_substrate_node -- --ignored`.
+/// Chopsticks interprets the runtime, which interprets the contract, so each distinct contract
+/// query of a block costs the node's one thread a fresh interpretation. The daemons' queries all
+/// run from one account, so the node's per-block cache answers each view once for all of them.
 #[test]
-#[ignore = "slow on chopsticks (over 15 min on two cores): run with --ignored"]
 fn on_a_substrate_node_the_faulty_node_is_slashed_and_the_honest_ones_paid() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let wasm = root.join("target/runtime/ddc_runtime.wasm");

@@ -160,6 +160,11 @@ fn free_addr() -> Result<SocketAddr, DevnetError> {
     l.local_addr().map_err(io("finding a free port"))
 }
 
+/// How long a daemon may take to register, bond or serve before the devnet gives up: a failure
+/// detector, not a schedule. On a Substrate node that interprets the runtime, each step waits on
+/// blocks that take seconds to build on a loaded machine.
+const STARTUP_SECS: u64 = 300;
+
 /// Polls `check` every 100 ms until it yields, for at most `secs`.
 pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
     what: &str,
@@ -237,7 +242,7 @@ impl Devnet {
         for (name, url, faulty) in nodes {
             let c = client(&chain_url, contract.as_deref(), &name).await?;
             let me = c.account();
-            let node_id = wait_for(&format!("node {name} to register"), 60, || async {
+            let node_id = wait_for(&format!("node {name} to register"), STARTUP_SECS, || async {
                 c.node_list(0, 100, Some(me)).await.ok().and_then(|(n, _)| n.first().map(|n| n.node_id))
             })
             .await?;
@@ -266,7 +271,7 @@ impl Devnet {
                 async move { ddc_validator::daemon::run(vc, stop).await.map_err(|e| e.to_string()) },
             ));
             let account = dev_account(name);
-            wait_for(&format!("validator {name} to bond"), 60, || async {
+            wait_for(&format!("validator {name} to bond"), STARTUP_SECS, || async {
                 let v: Option<Validator> = admin.query("validator_get", account).await.ok()?;
                 v.filter(|v| v.bond.amount >= VALIDATOR_STAKE).map(|_| ())
             })
@@ -278,7 +283,7 @@ impl Devnet {
         let http = reqwest::Client::new();
         for n in &handles {
             let url = format!("{}/health", n.url);
-            wait_for(&format!("node {} to serve", n.name), 120, || async {
+            wait_for(&format!("node {} to serve", n.name), STARTUP_SECS, || async {
                 http.get(&url).send().await.ok().filter(|r| r.status().is_success()).map(|_| ())
             })
             .await?;

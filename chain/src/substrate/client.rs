@@ -165,9 +165,9 @@ impl SubstrateClient {
         self.api.at_current_block().await.map_err(self.fail("finalized block"))
     }
 
-    /// `ContractsApi_call` from this client's account at `at`.
-    async fn dry_run(&self, at: &At, value: Balance, data: &[u8]) -> Result<DryRun, ChainError> {
-        let args = dry_run_args(&self.account(), &self.contract, value, data);
+    /// `ContractsApi_call` from `origin` at `at`.
+    async fn dry_run(&self, at: &At, origin: &AccountId, value: Balance, data: &[u8]) -> Result<DryRun, ChainError> {
+        let args = dry_run_args(origin, &self.contract, value, data);
         let out = at
             .runtime_apis()
             .call_raw("ContractsApi_call", Some(args.as_slice()))
@@ -198,13 +198,16 @@ impl ChainClient for SubstrateClient {
 
     async fn query_raw(&self, data: Vec<u8>) -> Result<Vec<u8>, ChainError> {
         let at = self.at_finalized().await?;
-        Ok(Self::ran(self.dry_run(&at, 0, &data).await?)?.data)
+        // From the contract's own account, whoever asks: a view's answer does not depend on its
+        // caller, and the node answers a repeated (block, call) from its cache, so every daemon
+        // shares one interpretation of each view per block.
+        Ok(Self::ran(self.dry_run(&at, &self.contract, 0, &data).await?)?.data)
     }
 
     async fn submit_raw(&self, value: Balance, data: Vec<u8>) -> Result<Receipt, ChainError> {
         let mut next_nonce = self.next_nonce.lock().await;
         let at = self.at_finalized().await?;
-        let dry = self.dry_run(&at, value, &data).await?;
+        let dry = self.dry_run(&at, &self.account(), value, &data).await?;
         let (gas, deposit) = (dry.gas_required.with_margin(GAS_MARGIN_PERCENT), dry.deposit_limit());
         let out = Self::ran(dry)?;
         if out.reverted() {
@@ -220,7 +223,7 @@ impl ChainClient for SubstrateClient {
                 // The state changed since the dry run and the contract refused after all:
                 // replay at the call's block to hand typed callers the contract's error.
                 if reason.contains("ContractReverted") {
-                    let again = Self::ran(self.dry_run(&block_at, value, &data).await?)?;
+                    let again = Self::ran(self.dry_run(&block_at, &self.account(), value, &data).await?)?;
                     if again.reverted() {
                         let block = block_at.block_number();
                         return Ok(Receipt { block, output: again.data, reverted: true, events: Vec::new() });
