@@ -1,6 +1,7 @@
 //! Sequences of arbitrary ink! call data against the contract's rules, run natively as the
 //! embedded chain runs them. After every call the contract's books must equal its balance and no
-//! money may appear or vanish; a dry run must predict the call exactly.
+//! money may appear or vanish; a dry run must predict the call exactly; a view must answer the
+//! same whoever asks.
 
 use ddc_chain::keys::dev_account;
 use ddc_verifier_contract::logic::{AccountId, Balance, TOKEN};
@@ -14,6 +15,20 @@ struct Fixture {
     accounts: Vec<AccountId>,
     genesis: State,
     selectors: Vec<[u8; 4]>,
+    /// The messages that change nothing (`mutates: false` in the contract's ink! metadata).
+    views: Vec<[u8; 4]>,
+}
+
+fn views() -> Vec<[u8; 4]> {
+    let text =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../verifier-contract/wasm/ddc_verifier_contract.json"));
+    let metadata: serde_json::Value = serde_json::from_str(text).expect("the contract's ink! metadata");
+    let messages = metadata["spec"]["messages"].as_array().expect("messages");
+    let selector = |m: &serde_json::Value| {
+        let hex = m["selector"].as_str().expect("a selector").trim_start_matches("0x");
+        hex::decode(hex).expect("hex").try_into().expect("4 bytes")
+    };
+    messages.iter().filter(|m| !m["mutates"].as_bool().expect("mutates")).map(selector).collect()
 }
 
 fn fixture() -> &'static Fixture {
@@ -23,7 +38,7 @@ fn fixture() -> &'static Fixture {
         let contract = AccountId::from([0xcc; 32]);
         let balances = accounts.iter().map(|a| (*a, 1_000_000 * TOKEN));
         let genesis = State::genesis(contract, accounts[0], balances, true);
-        Fixture { accounts, genesis, selectors: MESSAGES.iter().map(|m| selector(m)).collect() }
+        Fixture { accounts, genesis, selectors: MESSAGES.iter().map(|m| selector(m)).collect(), views: views() }
     })
 }
 
@@ -48,6 +63,11 @@ pub fn run(data: &[u8]) {
         input = &rest[n..];
 
         let predicted = state.dry_run(caller, value, &call).map(|(out, events)| (out.data, out.reverted, events));
+        // The Substrate backend runs every view from the contract's own account.
+        if value == 0 && f.views.iter().any(|v| call.starts_with(v)) {
+            let anyone = state.dry_run(state.contract, 0, &call).map(|(out, events)| (out.data, out.reverted, events));
+            assert_eq!(anyone, predicted, "a view answers the same whoever asks");
+        }
         let ran = state.call(caller, value, &call).map(|(out, events)| (out.data, out.reverted, events));
         match (&predicted, &ran) {
             (Ok((data, reverted, events)), Ok((d, r, e))) => {
