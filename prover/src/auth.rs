@@ -59,10 +59,26 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The clock of signed requests: a write's version is its timestamp, so this process's requests
+/// take strictly increasing ones, even when two are signed in the same millisecond.
+fn signing_ms() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = now_ms();
+    let mut last = LAST.load(SeqCst);
+    loop {
+        let next = now.max(last + 1);
+        match LAST.compare_exchange_weak(last, next, SeqCst, SeqCst) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
+}
+
 impl RequestAuth {
     /// Signs a request to `target` (path and query) now, with a fresh nonce.
     pub fn sign(signer: &Signer, method: &str, target: &str, content_sha256: [u8; 32]) -> Self {
-        let (timestamp_ms, nonce) = (now_ms(), rand::random::<u64>());
+        let (timestamp_ms, nonce) = (signing_ms(), rand::random::<u64>());
         let signature = signer.sign(&message(method, target, timestamp_ms, nonce, &content_sha256));
         Self { account: signer.account(), timestamp_ms, nonce, content_sha256, signature }
     }
@@ -141,6 +157,24 @@ impl ReplayGuard {
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
+
+    /// Writes signed in one millisecond, from any thread, still get distinct versions.
+    #[test]
+    fn request_timestamps_strictly_increase() {
+        let threads: Vec<_> =
+            (0..4).map(|_| std::thread::spawn(|| (0..5_000).map(|_| signing_ms()).collect::<Vec<_>>())).collect();
+        let mut all = Vec::new();
+        for t in threads {
+            let mine = t.join().unwrap();
+            assert!(mine.windows(2).all(|w| w[0] < w[1]), "increasing within a thread");
+            all.extend(mine);
+        }
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "no two requests share a timestamp");
+        assert!(all[n - 1] <= now_ms() + n as u64, "never far ahead of the clock");
+    }
 
     #[test]
     fn signatures_bind_method_path_query_and_body() {

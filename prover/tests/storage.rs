@@ -57,6 +57,9 @@ fn versions_tombstones_and_listing() {
     assert!(matches!(s.delete(1, 0, 7, "a", 13, None).unwrap(), Written::Stored(_)));
     assert_eq!(read(&s, 0, "a"), None);
     assert!(matches!(put(&s, 0, "a", 12, &a), Written::Superseded(_)), "a delete wins over an older put");
+    assert!(matches!(s.delete(1, 0, 7, "a", 13, None).unwrap(), Written::Superseded(_)), "a replay is a no-op");
+    assert!(matches!(put(&s, 0, "a", 13, &a), Written::Conflict(_)), "another write of the same version is refused");
+    assert_eq!(read(&s, 0, "a"), None);
     assert_eq!(s.dead_chunks(1, 0).unwrap(), 16);
     let (count, root) = s.state(1, 0).unwrap();
     assert_eq!(count, 17);

@@ -161,7 +161,7 @@ impl SimNode {
         };
         match written {
             Ok(Written::Stored(_)) => Ok(true),
-            Ok(Written::Superseded(_)) => Ok(false),
+            Ok(Written::Superseded(_) | Written::Conflict(_)) => Ok(false),
             Err(StorageError::Full { .. }) => Ok(false),
             Err(e) => Err(e),
         }

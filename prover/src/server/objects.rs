@@ -245,7 +245,14 @@ async fn replicate(
                         .await
                     }
                 };
-                let result = result.unwrap_or_else(|e| Err(e.to_string()));
+                let result = result.unwrap_or_else(|e| Err(e.to_string())).and_then(|w| match w {
+                    // Acknowledging it would lose it: the other write stays.
+                    Written::Conflict(other) => Err(format!(
+                        "another write of this key has the same version {} (its signed timestamp): sign this one again",
+                        other.version
+                    )),
+                    w => Ok(w),
+                });
                 state.observe_replica(vnode);
                 let stored = match &result {
                     Ok(Written::Stored(meta)) => Some(meta),

@@ -77,8 +77,11 @@ db_errors!(redb::DatabaseError, redb::TransactionError, redb::TableError, redb::
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Written {
     Stored(ObjectMeta),
-    /// A newer version (or this very one) is already there: nothing changed.
+    /// A newer version (or this very write, replayed) is already there: nothing changed.
     Superseded(ObjectMeta),
+    /// A different write of the key with the same version is there: nothing changed, and this
+    /// write is not stored (two writes signed in the same millisecond).
+    Conflict(ObjectMeta),
 }
 
 /// Where an object's bytes are, for reads outside any lock.
@@ -256,6 +259,10 @@ impl Storage {
         let previous = self.object(key.0, key.1, bucket, name)?;
         if let Some(p) = &previous {
             if p.version >= template.version && at_chunk.is_none() {
+                let same = (p.deleted, p.len, p.sha256) == (template.deleted, template.len, template.sha256);
+                if p.version == template.version && !same {
+                    return Ok(Written::Conflict(p.clone()));
+                }
                 return Ok(Written::Superseded(p.clone()));
             }
         }
