@@ -182,8 +182,8 @@ pub async fn replicas(State(state): State<Shared>) -> ApiResult<Json<Vec<Replica
     let s = state.storage.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<Vec<ReplicaState>, StorageError> {
         let mut out = Vec::new();
-        for ((cluster, vnode), meta) in s.replicas()? {
-            let (chunk_count, root) = s.state(cluster, vnode)?;
+        for ((cluster, vnode), _) in s.replicas()? {
+            let (meta, chunk_count, root) = s.replica_state((cluster, vnode))?;
             out.push(ReplicaState {
                 cluster,
                 vnode,

@@ -183,10 +183,17 @@ impl Storage {
 
     /// The current `(chunk_count, root)` of a replica.
     pub fn state(&self, cluster: ClusterId, vnode: VNodeIndex) -> Result<(u64, [u8; 32]), StorageError> {
-        let slot = self.slot((cluster, vnode))?;
+        let (_, count, root) = self.replica_state((cluster, vnode))?;
+        Ok((count, root))
+    }
+
+    /// A replica's meta with its current `(chunk_count, root)`, read together under its lock: a
+    /// compaction between two reads would pair one generation with the next one's root.
+    pub fn replica_state(&self, key: Key) -> Result<(ReplicaMeta, u64, [u8; 32]), StorageError> {
+        let slot = self.slot(key)?;
         let slot = slot.lock().expect("slot lock");
         let tree = slot.replica.tree();
-        Ok((tree.len(), fr_to_bytes(&tree.root()?)))
+        Ok((slot.meta.clone(), tree.len(), fr_to_bytes(&tree.root()?)))
     }
 
     pub fn object(
